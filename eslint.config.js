@@ -1,0 +1,75 @@
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+import svelteConfig from './svelte.config.js';
+
+/** Layers point one way: routes → state → services/agents → domain (see README). */
+const domainForbidden = ['svelte', 'svelte/*', '$app/*', 'openai', 'openai/*', 'comlink'];
+
+export default ts.config(
+  js.configs.recommended,
+  ...ts.configs.recommended,
+  ...svelte.configs.recommended,
+  prettier,
+  ...svelte.configs.prettier,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      'no-undef': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['warn', 'error'] }]
+    }
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        extraFileExtensions: ['.svelte'],
+        parser: ts.parser,
+        svelteConfig
+      }
+    }
+  },
+  {
+    files: ['src/lib/domain/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: domainForbidden,
+              message: 'src/lib/domain is pure: no svelte, $app, openai or comlink.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['workers/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['svelte', 'svelte/*', '$app/*', '$lib/state/*', '$lib/components/*'],
+              message: 'Workers import domain and contracts only, never UI.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['tests/bench/**', 'tests/support/**', 'data/**'],
+    rules: { 'no-console': 'off' }
+  },
+  {
+    ignores: ['build/', 'build-*/', '.svelte-kit/', 'static/vendor/', 'node_modules/', 'test-results/', 'playwright-report/']
+  }
+);

@@ -1,0 +1,24 @@
+import { getContext, setContext } from 'svelte';
+import { ConnectivityState } from './connectivity.svelte';
+import { DatasetState } from './dataset.svelte';
+import { WorkspaceState } from './workspace.svelte';
+
+/** Everything the pages share, created once by the root layout. */
+export class AppState {
+  readonly dataset = new DatasetState();
+  readonly workspace = new WorkspaceState();
+  readonly connectivity = new ConnectivityState();
+}
+
+const key = Symbol('opsiq.app');
+
+export function setAppState(app: AppState): AppState {
+  return setContext(key, app);
+}
+
+/** The shared app state; throws when a component is used outside the root layout. */
+export function getAppState(): AppState {
+  const app = getContext<AppState | undefined>(key);
+  if (!app) throw new Error('getAppState() called outside the OpsIQ root layout');
+  return app;
+}
