@@ -1,0 +1,58 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export const demoCounts = {
+  customers: 10,
+  subscriptions: 10,
+  invoices: 16,
+  payments: 16,
+  refunds: 11,
+  usage_events: 120,
+  signal_events: 5
+} as const;
+
+/** Waits until Mission Control shows the dataset DuckDB reports. */
+export async function waitForDataset(page: Page): Promise<void> {
+  await expect(page.getByTestId('as-of')).toBeVisible({ timeout: 30_000 });
+}
+
+/** Reads the row counts of the dataset card into `{ table: count }`. */
+export async function readCounts(page: Page): Promise<Record<string, number>> {
+  const rows = page.getByTestId('table-row');
+  const out: Record<string, number> = {};
+  for (const row of await rows.all()) {
+    const name = await row.getAttribute('data-table');
+    const count = await row.getByTestId('row-count').innerText();
+    if (name) out[name] = Number(count.replace(/,/g, ''));
+  }
+  return out;
+}
+
+interface Fixtures {
+  /** Every request URL whose origin differs from the app's; a test asserts it stays empty. */
+  foreignRequests: string[];
+  axe: (page: Page) => Promise<{ id: string; impact: string | null | undefined; nodes: number }[]>;
+}
+
+export const test = base.extend<Fixtures>({
+  foreignRequests: async ({ context, baseURL }, use) => {
+    const origin = new URL(baseURL ?? 'http://127.0.0.1').origin;
+    const foreign: string[] = [];
+    context.on('request', (request) => {
+      const url = request.url();
+      if (url.startsWith('data:') || url.startsWith('blob:')) return;
+      if (new URL(url).origin !== origin) foreign.push(url);
+    });
+    await use(foreign);
+  },
+  axe: async ({}, use) => {
+    await use(async (page) => {
+      const result = await new AxeBuilder(page).analyze();
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    });
+  }
+});
+
+export { expect };
