@@ -16,6 +16,8 @@ export class DatasetState {
   lastImport = $state.raw<ImportReport | null>(null);
 
   #started: Promise<void> | undefined;
+  /** Tells other tabs that the active dataset changed, so they reload it from IndexedDB. */
+  #channel: BroadcastChannel | undefined;
 
   readonly ready = $derived(this.phase === 'ready' && this.status !== null);
 
@@ -25,6 +27,18 @@ export class DatasetState {
     return this.#started;
   }
 
+  #listen(): void {
+    this.#channel = new BroadcastChannel('opsiq-dataset');
+    this.#channel.onmessage = async () => {
+      const restored = await analyticsWorker().restore();
+      if (restored) this.status = restored;
+    };
+  }
+
+  #announce(): void {
+    this.#channel?.postMessage({ type: 'dataset-changed', id: this.status?.id ?? null });
+  }
+
   async #boot(): Promise<void> {
     this.phase = 'booting';
     this.activity = 'Starting DuckDB…';
@@ -32,6 +46,7 @@ export class DatasetState {
       const api = analyticsWorker();
       const info = await api.init({ wasmUrl: assetUrl(__DUCKDB_WASM__) });
       this.duckdbVersion = info.duckdbVersion;
+      this.#listen();
       this.activity = 'Restoring your dataset…';
       const restored = await api.restore();
       if (restored) {
@@ -57,6 +72,7 @@ export class DatasetState {
       this.lastImport = report;
       this.status = report.status;
       this.phase = 'ready';
+      this.#announce();
     } catch (error) {
       this.#fail(error);
     }
@@ -80,6 +96,7 @@ export class DatasetState {
       this.lastImport = report;
       this.status = report.status;
       this.phase = 'ready';
+      this.#announce();
       return report;
     } catch (error) {
       this.error = asOpsiqError(error);

@@ -1,8 +1,6 @@
-import type { StateOpenReport } from '$workers/contracts/state';
+import type { JsonValue, OpenResult } from '$workers/contracts/state';
 import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
 import { Comlink, assetUrl, stateWorker } from '$lib/services/workers';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
  * The product's own state in sql.js (settings here; runs, cases and memory build on it).
@@ -11,8 +9,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  */
 export class WorkspaceState {
   phase = $state<'idle' | 'opening' | 'ready' | 'error'>('idle');
-  info = $state.raw<StateOpenReport | null>(null);
-  settings = $state.raw<Record<string, Json>>({});
+  info = $state.raw<OpenResult | null>(null);
+  settings = $state.raw<Record<string, JsonValue>>({});
   counts = $state.raw<Record<string, number>>({});
   error = $state<OpsiqError | null>(null);
   /** Bumped whenever another tab (or this one) changed stored state; views re-read on it. */
@@ -46,13 +44,13 @@ export class WorkspaceState {
   async refresh(): Promise<void> {
     const api = stateWorker();
     const [settings, counts] = await Promise.all([api.getSettings(), api.counts()]);
-    this.settings = settings as Record<string, Json>;
+    this.settings = settings;
     this.counts = counts;
     this.revision += 1;
   }
 
   /** Stores a setting; resolves once it is durable in IndexedDB. */
-  async setSetting(key: string, value: Json): Promise<void> {
+  async setSetting(key: string, value: JsonValue): Promise<void> {
     this.error = null;
     try {
       await stateWorker().setSetting(key, value);
@@ -70,7 +68,7 @@ export class WorkspaceState {
   }
 
   /** Makes pending state durable now (called on `pagehide`). */
-  flush(): Promise<void> {
-    return stateWorker().flush();
+  async flush(): Promise<void> {
+    await stateWorker().flush();
   }
 }

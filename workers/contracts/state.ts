@@ -1,0 +1,172 @@
+import { z } from 'zod';
+
+/**
+ * The typed API of the state worker (sql.js + IndexedDB): the product's own state — runs, cases,
+ * actions and their audit trail, feedback, memory versions, evaluations, traces, LLM calls and
+ * settings. Both sides import this file; every payload is validated with these schemas inside
+ * the worker, and every result is plain JSON-safe data.
+ */
+
+export const jsonValueSchema = z.json();
+export type JsonValue = z.infer<typeof jsonValueSchema>;
+
+const id = z.string().min(1).max(200);
+const isoTime = z.iso.datetime({ offset: true });
+
+export const openInputSchema = z.object({
+  /** URL of `sql-wasm.wasm` (the app serves it from `static/vendor/`); Node passes nothing. */
+  wasmUrl: z.string().min(1).optional()
+});
+export type OpenInput = z.infer<typeof openInputSchema>;
+
+export const openResultSchema = z.object({
+  schemaVersion: z.number().int(),
+  sqliteVersion: z.string(),
+  restored: z.enum(['empty', 'image']),
+  walReplayed: z.number().int().nonnegative(),
+  /** WAL records that failed to apply on open; they were moved to the `wal_rejected` store. */
+  walRejected: z.array(z.object({ seq: z.number().int(), reason: z.string() })),
+  corruption: z.object({ reason: z.string(), setAsideKey: z.string() }).nullable()
+});
+export type OpenResult = z.infer<typeof openResultSchema>;
+
+export const settingKeySchema = z.string().min(1).max(200);
+
+export const actorSchema = z.object({
+  type: z.enum(['user', 'agent']),
+  name: z.string().min(1).max(200)
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+export const caseStatuses = [
+  'open',
+  'approved',
+  'rejected',
+  'false_positive',
+  'dismissed'
+] as const;
+export const caseStatusSchema = z.enum(caseStatuses);
+export type CaseStatus = z.infer<typeof caseStatusSchema>;
+
+export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
+
+export const caseInputSchema = z.object({
+  caseId: id,
+  /** Stable finding key (`underbilling:INV008`): feedback survives reruns through it. */
+  key: z.string().min(1).max(500),
+  runId: id,
+  anomalyType: z.string().min(1).max(100),
+  title: z.string().max(1000),
+  severity: severitySchema,
+  confidence: z.number().min(0).max(1),
+  confidenceLabel: z.string().max(50),
+  estimatedImpact: z.number().finite(),
+  status: caseStatusSchema.default('open'),
+  evidence: jsonValueSchema,
+  entities: jsonValueSchema,
+  sentiment: jsonValueSchema.nullable(),
+  recommendedAction: z.string().max(4000),
+  createdAt: isoTime
+});
+export type CaseInput = z.input<typeof caseInputSchema>;
+export const caseRecordSchema = caseInputSchema.extend({ updatedAt: isoTime });
+export type CaseRecord = z.infer<typeof caseRecordSchema>;
+
+export const listCasesInputSchema = z.object({
+  runId: id.optional(),
+  status: caseStatusSchema.optional(),
+  limit: z.number().int().positive().max(1_000_000).optional()
+});
+export type ListCasesInput = z.infer<typeof listCasesInputSchema>;
+
+export const feedbackVerdictSchema = z.enum(['approve', 'reject', 'false_positive']);
+export type FeedbackVerdict = z.infer<typeof feedbackVerdictSchema>;
+
+export const setCaseStatusResultSchema = z.object({
+  /** The feedback row written for a verdict (approved/rejected/false_positive), else null. */
+  feedbackId: z.string().nullable()
+});
+export type SetCaseStatusResult = z.infer<typeof setCaseStatusResultSchema>;
+
+export const actionKindSchema = z.enum(['case_record', 'alert', 'approval_task']);
+export const actionStatuses = ['open', 'acknowledged', 'done', 'dismissed'] as const;
+export const actionStatusSchema = z.enum(actionStatuses);
+export type ActionStatus = z.infer<typeof actionStatusSchema>;
+
+export const actionInputSchema = z.object({
+  actionId: id,
+  caseId: id,
+  kind: actionKindSchema,
+  status: actionStatusSchema.default('open'),
+  title: z.string().max(1000),
+  createdAt: isoTime
+});
+export type ActionInput = z.input<typeof actionInputSchema>;
+export const actionRecordSchema = actionInputSchema.extend({ updatedAt: isoTime });
+export type ActionRecord = z.infer<typeof actionRecordSchema>;
+
+export const actionEventSchema = z.object({
+  eventId: z.string(),
+  actionId: z.string(),
+  fromStatus: actionStatusSchema.nullable(),
+  toStatus: actionStatusSchema,
+  actor: actorSchema,
+  note: z.string().nullable(),
+  at: isoTime
+});
+export type ActionEvent = z.infer<typeof actionEventSchema>;
+
+export const noteSchema = z.string().max(4000).optional();
+
+export const stateChangeSchema = z.object({
+  tables: z.array(z.string()),
+  origin: z.enum(['local', 'remote'])
+});
+export type StateChange = z.infer<typeof stateChangeSchema>;
+
+export type TableCounts = Record<string, number>;
+
+/** Outcome of a checkpoint; `seq` is the last WAL record folded into the stored image. */
+export const flushResultSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  imageBytes: z.number().int().nonnegative(),
+  exportMs: z.number(),
+  putMs: z.number()
+});
+export type FlushResult = z.infer<typeof flushResultSchema>;
+
+/**
+ * Every write method resolves only after its IndexedDB transaction completed (durable).
+ * `onChange` takes a `Comlink.proxy(callback)` from the main thread.
+ */
+export interface StateApi {
+  open(input?: OpenInput): Promise<OpenResult>;
+  getSettings(): Promise<Record<string, JsonValue>>;
+  setSetting(key: string, value: JsonValue): Promise<void>;
+  deleteSetting(key: string): Promise<void>;
+  putCases(cases: CaseInput[]): Promise<void>;
+  listCases(input?: ListCasesInput): Promise<CaseRecord[]>;
+  countCases(): Promise<number>;
+  /** The feedback click: sets the status and records a feedback row for a verdict. */
+  setCaseStatus(
+    caseId: string,
+    status: CaseStatus,
+    actor: Actor,
+    comment?: string
+  ): Promise<SetCaseStatusResult>;
+  putActions(actions: ActionInput[]): Promise<void>;
+  listActions(caseId?: string): Promise<ActionRecord[]>;
+  transitionAction(
+    actionId: string,
+    toStatus: ActionStatus,
+    actor: Actor,
+    note?: string
+  ): Promise<ActionEvent>;
+  listActionEvents(actionId: string): Promise<ActionEvent[]>;
+  counts(): Promise<TableCounts>;
+  resetAll(): Promise<void>;
+  /** Folds the WAL into the stored image now (the page calls it on `pagehide`). */
+  flush(): Promise<FlushResult>;
+  onChange(callback: (change: StateChange) => void): Promise<void>;
+  close(): Promise<void>;
+}
