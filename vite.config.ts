@@ -2,7 +2,9 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
@@ -18,15 +20,15 @@ function vendorAssets(): Plugin {
       const out = 'static/vendor';
       rmSync(out, { recursive: true, force: true });
       mkdirSync(out, { recursive: true });
-      const duckdbPkg = require.resolve('@duckdb/duckdb-wasm/package.json');
+      // duckdb-wasm's exports map hides package.json: find it beside the wasm file.
+      const duckdbWasm = require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm');
+      const duckdbPkg = join(dirname(duckdbWasm), '..', 'package.json');
       const duckdbVersion = JSON.parse(readFileSync(duckdbPkg, 'utf8')).version as string;
-      const sqlPkg = require.resolve('sql.js/package.json');
+      const sqlWasm = require.resolve('sql.js/dist/sql-wasm.wasm');
+      const sqlPkg = join(dirname(sqlWasm), '..', 'package.json');
       const sqlVersion = JSON.parse(readFileSync(sqlPkg, 'utf8')).version as string;
-      cpSync(
-        join(dirname(duckdbPkg), 'dist/duckdb-eh.wasm'),
-        `${out}/duckdb-${duckdbVersion}-eh.wasm`
-      );
-      cpSync(join(dirname(sqlPkg), 'dist/sql-wasm.wasm'), `${out}/sql-${sqlVersion}.wasm`);
+      cpSync(duckdbWasm, `${out}/duckdb-${duckdbVersion}-eh.wasm`);
+      cpSync(sqlWasm, `${out}/sql-${sqlVersion}.wasm`);
       cpSync('data/demo', `${out}/demo`, { recursive: true });
       return {
         define: {
@@ -40,6 +42,21 @@ function vendorAssets(): Plugin {
 
 export default defineConfig({
   plugins: [vendorAssets(), sveltekit()],
+  resolve: {
+    // The package's `./blocking` export points browsers at a file it does not ship; the
+    // browser build of the synchronous bindings is imported by path (workers/services).
+    alias: [
+      {
+        find: '@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs',
+        replacement: fileURLToPath(
+          new URL(
+            './node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs',
+            import.meta.url
+          )
+        )
+      }
+    ]
+  },
   worker: { format: 'es' },
   build: { target: 'es2022' },
   test: {

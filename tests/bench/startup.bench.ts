@@ -34,7 +34,8 @@ function sizes(): void {
 
   const html = readFileSync('build/index.html', 'utf8');
   const urls = new Set<string>();
-  for (const m of html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)) urls.add(m[1]!);
+  for (const m of html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g))
+    urls.add(m[1]!);
   for (const m of html.matchAll(/import\("([^"]+)"\)/g)) urls.add(m[1]!);
   let initial = 0;
   for (const url of urls) {
@@ -43,14 +44,16 @@ function sizes(): void {
   }
   const css = files.filter((f) => f.endsWith('.css'));
   const cssGz = css.reduce((n, f) => n + gzipSync(readFileSync(f)).length, 0);
-  console.log(`initial JavaScript (${urls.size} files, no wasm/workers): ${kb(initial)} gzipped; CSS ${kb(cssGz)} gzipped`);
+  console.log(
+    `initial JavaScript (${urls.size} files, no wasm/workers): ${kb(initial)} gzipped; CSS ${kb(cssGz)} gzipped`
+  );
 }
 
 async function startup(): Promise<void> {
   const server = await serveStatic('build');
   const browser = await launchChromium();
   try {
-    const rows: string[][] = [];
+    const rows: [string, string, string][] = [];
     for (let i = 0; i < 3; i++) {
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -70,7 +73,8 @@ async function startup(): Promise<void> {
       await context.close();
     }
     console.log('navigation → usable UI / → dataset ready (headless Chromium):');
-    for (const [label, a, b] of rows) console.log(`  ${label.padEnd(48)} ${a.padStart(10)} ${b.padStart(10)}`);
+    for (const [label, a, b] of rows)
+      console.log(`  ${label.padEnd(48)} ${a.padStart(10)} ${b.padStart(10)}`);
   } finally {
     await browser.close();
     await server.close();

@@ -31,7 +31,6 @@ export async function readCounts(page: Page): Promise<Record<string, number>> {
 interface Fixtures {
   /** Every request URL whose origin differs from the app's; a test asserts it stays empty. */
   foreignRequests: string[];
-  axe: (page: Page) => Promise<{ id: string; impact: string | null | undefined; nodes: number }[]>;
 }
 
 export const test = base.extend<Fixtures>({
@@ -44,15 +43,15 @@ export const test = base.extend<Fixtures>({
       if (new URL(url).origin !== origin) foreign.push(url);
     });
     await use(foreign);
-  },
-  axe: async ({}, use) => {
-    await use(async (page) => {
-      const result = await new AxeBuilder(page).analyze();
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-    });
   }
 });
+
+/** Serious and critical axe violations on the page as it is now. */
+export async function axe(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}
 
 export { expect };

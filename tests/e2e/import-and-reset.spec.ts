@@ -35,7 +35,9 @@ test('importing CSVs reports bad rows, keeps good ones, and a rejected file keep
     mimeType: 'text/csv',
     buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe, 0x00])
   });
-  await expect(page.getByTestId('import-rejected')).toContainText('previous dataset is still active');
+  await expect(page.getByTestId('import-rejected')).toContainText(
+    'previous dataset is still active'
+  );
   await expect(page.getByTestId('import-problem').first()).toContainText('refunds.csv');
   await page.reload();
   await page.getByRole('link', { name: 'Mission Control', exact: true }).click();
@@ -43,7 +45,9 @@ test('importing CSVs reports bad rows, keeps good ones, and a rejected file keep
   expect(await readCounts(page)).toEqual({ invoices: 2 });
 });
 
-test('Reset demo asks first, then restores the demo data and clears saved state', async ({ page }) => {
+test('Reset demo asks first, then restores the demo data and clears saved state', async ({
+  page
+}) => {
   await page.goto('/settings');
   await expect(page.getByRole('button', { name: 'Save name' })).toBeEnabled();
   await page.getByTestId('reviewer-input').fill('Temp Reviewer');

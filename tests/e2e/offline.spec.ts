@@ -27,7 +27,11 @@ for (const site of sites) {
       const origin = server.url;
       const foreign: string[] = [];
       page.on('request', (r) => {
-        if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+        if (
+          !r.url().startsWith(origin) &&
+          !r.url().startsWith('data:') &&
+          !r.url().startsWith('blob:')
+        )
           foreign.push(r.url());
       });
       await page.goto(origin + site.path);

@@ -1,4 +1,4 @@
-import { demoCounts, expect, readCounts, test, waitForDataset } from './fixtures';
+import { axe, demoCounts, expect, readCounts, test, waitForDataset } from './fixtures';
 
 const pages = [
   { name: 'Mission Control', path: '/' },
@@ -16,7 +16,10 @@ test('the navigation reaches five pages, each with one h1 of its name', async ({
     await expect(page).toHaveURL(new RegExp(`${path === '/' ? '/$' : path}$`));
     await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
-    await expect(nav.getByRole('link', { name, exact: true })).toHaveAttribute('aria-current', 'page');
+    await expect(nav.getByRole('link', { name, exact: true })).toHaveAttribute(
+      'aria-current',
+      'page'
+    );
   }
 });
 
@@ -35,7 +38,7 @@ test('Mission Control shows the demo dataset from DuckDB and the engine versions
 });
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`axe finds nothing serious on any page (${scheme})`, async ({ page, axe }) => {
+  test(`axe finds nothing serious on any page (${scheme})`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme });
     for (const { path } of pages) {
       await page.goto(path);

@@ -1,6 +1,8 @@
 import { expect, test } from './fixtures';
 
-test('two tabs both write, nothing is lost, each sees the other within 2 s', async ({ context }) => {
+test('two tabs both write, nothing is lost, each sees the other within 2 s', async ({
+  context
+}) => {
   const a = await context.newPage();
   const b = await context.newPage();
   await a.goto('/settings');

@@ -16,7 +16,8 @@ export async function fetchDemoFiles(): Promise<{ fileName: string; data: string
   return Promise.all(
     demoFiles.map(async (fileName) => {
       const response = await fetch(assetUrl(`vendor/demo/${fileName}`));
-      if (!response.ok) throw new Error(`Could not load the demo file ${fileName} (${response.status})`);
+      if (!response.ok)
+        throw new Error(`Could not load the demo file ${fileName} (${response.status})`);
       return { fileName, data: await response.text() };
     })
   );

@@ -68,7 +68,11 @@ export class DatasetState {
     this.activity = 'Loading the demo dataset…';
     try {
       const files = await fetchDemoFiles();
-      const report = await analyticsWorker().importCsv({ name: 'Demo data', source: 'demo', files });
+      const report = await analyticsWorker().importCsv({
+        name: 'Demo data',
+        source: 'demo',
+        files
+      });
       this.lastImport = report;
       this.status = report.status;
       this.phase = 'ready';

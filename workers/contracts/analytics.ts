@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { tableNameSchema } from './tables';
+
+/**
+ * The typed API of `workers/analytics.worker.ts`, shared by the worker and its main-thread
+ * client (`Comlink.wrap<AnalyticsApi>`). Every payload is validated with these schemas where it
+ * enters the worker; every result is plain JSON-safe data (numbers, ISO strings, no BigInt).
+ * Errors are `OpsiqError`s (see `./errors`).
+ */
+
+export const initInputSchema = z.object({
+  /** URL of `duckdb-eh.wasm`; required in the browser, ignored in Node. */
+  wasmUrl: z.string().min(1).optional()
+});
+export type InitInput = z.input<typeof initInputSchema>;
+
+export const initResultSchema = z.object({ duckdbVersion: z.string() });
+export type InitResult = z.infer<typeof initResultSchema>;
+
+export const datasetSources = ['demo', 'upload', 'synthetic'] as const;
+export const datasetSourceSchema = z.enum(datasetSources);
+
+export const csvFileSchema = z.object({
+  fileName: z.string().trim().min(1).max(255),
+  // Any Uint8Array (Node's Buffer too); `z.instanceof` would narrow the type to ArrayBuffer-backed.
+  data: z.union([
+    z.string(),
+    z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected text or bytes')
+  ])
+});
+export type CsvFile = z.infer<typeof csvFileSchema>;
+
+export const importCsvInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  source: datasetSourceSchema,
+  files: z.array(csvFileSchema).min(1).max(50),
+  /** Save to IndexedDB (default). Off only for throw-away loads such as benchmarks. */
+  persist: z.boolean().default(true)
+});
+export type ImportCsvInput = z.input<typeof importCsvInputSchema>;
+
+export const datasetTableSchema = z.object({
+  name: tableNameSchema,
+  rowCount: z.number().int().nonnegative(),
+  /** Every column of the loaded table, contract columns first, then extras. */
+  columns: z.array(z.string()),
+  /** Columns the contract does not name; kept as text. */
+  extraColumns: z.array(z.string())
+});
+export type DatasetTable = z.infer<typeof datasetTableSchema>;
+
+export const datasetStatusSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  source: datasetSourceSchema,
+  tables: z.array(datasetTableSchema),
+  missingTables: z.array(tableNameSchema),
+  /** Latest event date across invoices, payments, refunds, usage and signals (UTC). */
+  asOf: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
+  /** Same instant as `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+  asOfTimestamp: z.string().nullable()
+});
+export type DatasetStatus = z.infer<typeof datasetStatusSchema>;
+
+export const importProblemSchema = z.object({
+  table: tableNameSchema.optional(),
+  file: z.string(),
+  /** 1-based physical line in the file; the header is line 1. */
+  line: z.number().int().positive().optional(),
+  column: z.string().optional(),
+  reason: z.string()
+});
+export type ImportProblem = z.infer<typeof importProblemSchema>;
+
+export const importedTableSchema = z.object({
+  table: tableNameSchema,
+  file: z.string(),
+  /** `,` unless the header showed another delimiter. */
+  delimiter: z.string(),
+  rowsLoaded: z.number().int().nonnegative(),
+  rowsRejected: z.number().int().nonnegative(),
+  extraColumns: z.array(z.string())
+});
+export type ImportedTable = z.infer<typeof importedTableSchema>;
+
+export const importReportSchema = z.object({
+  /** The dataset now active. */
+  status: datasetStatusSchema,
+  tables: z.array(importedTableSchema),
+  /** At most `problemLimitPerFile` per file, in line order. */
+  problems: z.array(importProblemSchema),
+  /** Problems found but not listed, because of the per-file cap. */
+  problemsOmitted: z.number().int().nonnegative(),
+  /** Things worth saying that are not problems (e.g. a `;` delimiter was detected). */
+  notes: z.array(z.string()),
+  persisted: z.boolean()
+});
+export type ImportReport = z.infer<typeof importReportSchema>;
+
+export const problemLimitPerFile = 100;
+
+export const sqlTextSchema = z.string().trim().min(1, 'The query is empty.').max(200_000);
+export const queryParamSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type QueryParam = z.infer<typeof queryParamSchema>;
+export const queryParamsSchema = z.array(queryParamSchema).max(1000);
+
+/**
+ * Column types of a query result, as the JSON values carry them: `integer`, `decimal` and
+ * `number` are JS numbers (a 64-bit integer beyond 2^53 becomes a decimal string); `timestamp`
+ * is `YYYY-MM-DDTHH:MM:SS.sssZ` (naive timestamps are UTC); `date` is `YYYY-MM-DD`; `time` is
+ * `HH:MM:SS[.ffffff]`; `other` (lists, structs, intervals) is JSON text.
+ */
+export const resultTypes = [
+  'integer',
+  'decimal',
+  'number',
+  'text',
+  'boolean',
+  'timestamp',
+  'date',
+  'time',
+  'other'
+] as const;
+export const resultValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type ResultValue = z.infer<typeof resultValueSchema>;
+
+export const queryResultSchema = z.object({
+  columns: z.array(z.object({ name: z.string(), type: z.enum(resultTypes) })),
+  rows: z.array(z.record(z.string(), resultValueSchema))
+});
+export type QueryResult = z.infer<typeof queryResultSchema>;
+
+export interface AnalyticsApi {
+  /** Starts DuckDB once; later calls return the same result. */
+  init(input?: InitInput): Promise<InitResult>;
+  /** Loads CSV files as the new active dataset (staged: a rejected import changes nothing). */
+  importCsv(input: ImportCsvInput): Promise<ImportReport>;
+  /** The active dataset, or null when none is loaded. */
+  status(): Promise<DatasetStatus | null>;
+  /** Loads the dataset saved in IndexedDB; null when nothing is stored. */
+  restore(): Promise<DatasetStatus | null>;
+  /** Drops the active dataset from DuckDB and IndexedDB. */
+  clear(): Promise<void>;
+  /** Runs one read-only statement, inside a transaction that is always rolled back. */
+  query(sql: string): Promise<QueryResult>;
+  /** As `query`, with `?`/`$1` parameters bound by a prepared statement. */
+  queryWithParams(sql: string, params: QueryParam[]): Promise<QueryResult>;
+}

@@ -1,0 +1,311 @@
+import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
+import { z } from 'zod';
+import {
+  importCsvInputSchema,
+  initInputSchema,
+  problemLimitPerFile,
+  queryParamsSchema,
+  sqlTextSchema,
+  type AnalyticsApi,
+  type DatasetStatus,
+  type ImportCsvInput,
+  type ImportProblem,
+  type ImportReport,
+  type InitInput,
+  type InitResult,
+  type QueryParam,
+  type QueryResult
+} from '../contracts/analytics';
+import { OpsiqError } from '../contracts/errors';
+import { tableNames, type TableName } from '../contracts/tables';
+import { defaultMaxFileBytes, prepareCsv } from './analytics/csv-file';
+import { exportIpc } from './analytics/arrow-ipc';
+import { buildStatus, datasetId } from './analytics/dataset-status';
+import { loadCsv, rowsOf, type LoadResult } from './analytics/load-table';
+import { DatasetStore, datasetFormatVersion } from './analytics/persistence';
+import { isMultipleStatementsError, readOnlyRejection } from './analytics/read-only-sql';
+import { tableToJson } from './analytics/to-json';
+import { ident } from './analytics/validation-sql';
+
+/** Everything the service needs from its host; the browser worker and Node tests pass their own. */
+export interface AnalyticsDependencies {
+  /** Instantiated (not yet opened) synchronous DuckDB-WASM bindings. */
+  readonly createBindings: (options: { wasmUrl: string | undefined }) => Promise<DuckDBBindings>;
+  readonly idb: IDBFactory;
+  /** Per-file size cap; `undefined` means 1 GB. */
+  readonly maxFileBytes: number | undefined;
+}
+
+interface Engine {
+  readonly db: DuckDBBindings;
+  readonly conn: DuckDBConnection;
+  readonly version: string;
+}
+
+const staging = (name: TableName) => `__stg_${name}`;
+
+/** DuckDB-WASM over the billing tables: import, persistence, read-only queries. */
+export class AnalyticsService implements AnalyticsApi {
+  readonly #deps: AnalyticsDependencies;
+  readonly #store: DatasetStore;
+  #engine: Promise<Engine> | null = null;
+  // Calls interleave at every `await`; the engine's tables must not change under a running call.
+  #queue: Promise<unknown> = Promise.resolve();
+  #status: DatasetStatus | null = null;
+
+  constructor(deps: AnalyticsDependencies) {
+    this.#deps = deps;
+    this.#store = new DatasetStore(deps.idb);
+  }
+
+  async init(input: InitInput = {}): Promise<InitResult> {
+    const { wasmUrl } = parse(initInputSchema, input, 'init');
+    const engine = await this.#start(wasmUrl);
+    return { duckdbVersion: engine.version };
+  }
+
+  async importCsv(input: ImportCsvInput): Promise<ImportReport> {
+    const parsed = parse(importCsvInputSchema, input, 'importCsv');
+    return this.#exclusive(async ({ db, conn }) => {
+      const maxBytes = this.#deps.maxFileBytes ?? defaultMaxFileBytes;
+      const problems: ImportProblem[] = [];
+      const notes: string[] = [];
+      const loaded: LoadResult[] = [];
+      const hashed: { fileName: string; bytes: Uint8Array }[] = [];
+      let problemsOmitted = 0;
+      dropStaging(conn);
+      try {
+        for (const file of parsed.files) {
+          const csv = prepareCsv(file.fileName, file.data, maxBytes);
+          if (!csv.ok) {
+            problems.push({
+              ...(csv.table ? { table: csv.table } : {}),
+              file: file.fileName,
+              reason: csv.reason
+            });
+            continue;
+          }
+          const earlier = loaded.find((t) => t.table === csv.spec.name);
+          if (earlier) {
+            problems.push({
+              table: csv.spec.name,
+              file: file.fileName,
+              reason: `${csv.spec.name} is already loaded from ${earlier.file}: give one file per table`
+            });
+            continue;
+          }
+          const result = loadCsv(db, conn, csv, staging(csv.spec.name), problemLimitPerFile);
+          if ('failed' in result) {
+            problems.push({ table: csv.spec.name, file: file.fileName, reason: result.failed });
+            continue;
+          }
+          notes.push(...csv.notes);
+          loaded.push(result);
+          hashed.push({ fileName: file.fileName, bytes: csv.bytes });
+          problems.push(...result.problems);
+          problemsOmitted += result.problemsOmitted;
+        }
+        if (!loaded.some((t) => t.rowsLoaded > 0)) {
+          const summary = problems
+            .slice(0, 5)
+            .map((p) => `${p.file}: ${p.reason}`)
+            .join('; ');
+          throw new OpsiqError(
+            'import_rejected',
+            `No table could be loaded, so the current dataset stays active. ${summary}`,
+            { problems, problemsOmitted }
+          );
+        }
+        const id = await datasetId(parsed.name, hashed);
+        const dataset = buildStatus(
+          conn,
+          { id, name: parsed.name, source: parsed.source },
+          loaded.map((t) => ({ ...t, name: t.table, rowCount: t.rowsLoaded })),
+          staging
+        );
+        const report: ImportReport = {
+          status: dataset,
+          tables: loaded.map(
+            ({ table, file, delimiter, rowsLoaded, rowsRejected, extraColumns }) => ({
+              table,
+              file,
+              delimiter,
+              rowsLoaded,
+              rowsRejected,
+              extraColumns
+            })
+          ),
+          problems,
+          problemsOmitted,
+          notes,
+          persisted: parsed.persist
+        };
+        if (parsed.persist) {
+          const tables = loaded.map((t) => ({
+            name: t.table,
+            ipc: exportIpc(conn, staging(t.table))
+          }));
+          await this.#store.save({
+            formatVersion: datasetFormatVersion,
+            id,
+            status: dataset,
+            report,
+            tables
+          });
+        }
+        activate(
+          conn,
+          loaded.map((t) => t.table)
+        );
+        this.#status = dataset;
+        return report;
+      } finally {
+        dropStaging(conn);
+      }
+    });
+  }
+
+  status(): Promise<DatasetStatus | null> {
+    return Promise.resolve(this.#status);
+  }
+
+  restore(): Promise<DatasetStatus | null> {
+    return this.#exclusive(async ({ conn }) => {
+      const stored = await this.#store.loadActive();
+      if (!stored) return null;
+      dropStaging(conn);
+      try {
+        for (const table of stored.tables) {
+          conn.insertArrowFromIPCStream(table.ipc, { name: staging(table.name), create: true });
+          const [row] = rowsOf(
+            conn,
+            `SELECT count(*)::DOUBLE AS n FROM ${ident(staging(table.name))}`
+          );
+          const expected = stored.status.tables.find((t) => t.name === table.name)?.rowCount;
+          if (row?.n !== expected) {
+            throw new OpsiqError(
+              'state_corrupted',
+              `The saved dataset could not be read (${table.name} has ${String(row?.n)} rows, expected ${String(expected)}); load your data again.`
+            );
+          }
+        }
+        activate(
+          conn,
+          stored.tables.map((t) => t.name)
+        );
+      } catch (error) {
+        if (error instanceof OpsiqError) throw error;
+        throw new OpsiqError(
+          'state_corrupted',
+          `The saved dataset could not be read (${errorMessage(error)}); load your data again.`
+        );
+      } finally {
+        dropStaging(conn);
+      }
+      this.#status = stored.status;
+      return stored.status;
+    });
+  }
+
+  clear(): Promise<void> {
+    return this.#exclusive(async ({ conn }) => {
+      activate(conn, []);
+      this.#status = null;
+      await this.#store.clear();
+    });
+  }
+
+  query(sql: string): Promise<QueryResult> {
+    return this.queryWithParams(sql, []);
+  }
+
+  async queryWithParams(sql: string, params: QueryParam[]): Promise<QueryResult> {
+    const text = parse(sqlTextSchema, sql, 'query');
+    const values = parse(queryParamsSchema, params, 'query parameters');
+    const rejection = readOnlyRejection(text);
+    if (rejection) throw new OpsiqError('query_rejected', rejection);
+    return this.#exclusive(({ conn }) => runReadOnly(conn, text, values));
+  }
+
+  #start(wasmUrl: string | undefined): Promise<Engine> {
+    this.#engine ??= (async () => {
+      const db = await this.#deps.createBindings({ wasmUrl });
+      db.open({});
+      const conn = db.connect();
+      // Offline, an extension download hangs: a stray read_json or ::JSON must fail at once.
+      conn.query('SET autoload_known_extensions = false; SET autoinstall_known_extensions = false');
+      return { db, conn, version: db.getVersion() };
+    })().catch((error: unknown) => {
+      this.#engine = null;
+      if (error instanceof OpsiqError) throw error;
+      throw new OpsiqError('engine_failed', `DuckDB could not start: ${errorMessage(error)}`);
+    });
+    return this.#engine;
+  }
+
+  #exclusive<T>(task: (engine: Engine) => Promise<T> | T): Promise<T> {
+    const run = this.#queue.then(async () => task(await this.#start(undefined)));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new OpsiqError(
+      'invalid_input',
+      `Invalid ${what} input: ${z.prettifyError(result.error)}`
+    );
+  return result.data;
+}
+
+/** Replaces the active tables with the staged ones, atomically. */
+function activate(conn: DuckDBConnection, staged: readonly TableName[]): void {
+  const statements = [
+    ...tableNames.map((n) => `DROP TABLE IF EXISTS ${ident(n)}`),
+    ...staged.map((n) => `ALTER TABLE ${ident(staging(n))} RENAME TO ${ident(n)}`)
+  ];
+  conn.query('BEGIN TRANSACTION');
+  try {
+    for (const statement of statements) conn.query(statement);
+    conn.query('COMMIT');
+  } catch (error) {
+    conn.query('ROLLBACK');
+    throw new OpsiqError(
+      'engine_failed',
+      `The dataset could not be activated: ${errorMessage(error)}`
+    );
+  }
+}
+
+function dropStaging(conn: DuckDBConnection): void {
+  conn.query(tableNames.map((n) => `DROP TABLE IF EXISTS ${ident(staging(n))};`).join(' '));
+}
+
+function runReadOnly(conn: DuckDBConnection, sql: string, params: QueryParam[]): QueryResult {
+  conn.query('BEGIN TRANSACTION');
+  let statement: ReturnType<DuckDBConnection['prepare']> | undefined;
+  try {
+    try {
+      statement = conn.prepare(sql);
+    } catch (error) {
+      const message = errorMessage(error);
+      if (isMultipleStatementsError(message))
+        throw new OpsiqError('query_rejected', 'Only one statement may run at a time.');
+      throw new OpsiqError('query_failed', message);
+    }
+    try {
+      return tableToJson(statement.query(...params));
+    } catch (error) {
+      throw new OpsiqError('query_failed', errorMessage(error));
+    }
+  } finally {
+    statement?.close();
+    conn.query('ROLLBACK');
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
