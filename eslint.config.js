@@ -70,6 +70,14 @@ export default ts.config(
     rules: { 'no-console': 'off' }
   },
   {
-    ignores: ['build/', 'build-*/', '.svelte-kit/', 'static/vendor/', 'node_modules/', 'test-results/', 'playwright-report/']
+    ignores: [
+      'build/',
+      'build-*/',
+      '.svelte-kit/',
+      'static/vendor/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/'
+    ]
   }
 );
