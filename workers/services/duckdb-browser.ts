@@ -27,6 +27,29 @@ export async function createBrowserBindings(wasmUrl: string | undefined): Promis
     new duckdb.VoidLogger(),
     duckdb.BROWSER_RUNTIME
   );
+  streamWasmForCodeCache(db, wasmUrl);
   await db.instantiate(() => {});
   return db;
+}
+
+/**
+ * duckdb-wasm pipes the wasm response through a TransformStream to report download progress and
+ * instantiates the resulting synthetic `Response`. V8 caches compiled wasm only for a response
+ * that came from `fetch` itself, so that wrapper makes every start recompile 33 MB of wasm.
+ * Instantiating the fetched response directly lets warm starts reuse the compiled code.
+ */
+function streamWasmForCodeCache(db: DuckDBBindings, wasmUrl: string): void {
+  type Instantiate = (
+    imports: WebAssembly.Imports,
+    done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void
+  ) => Record<string, never>;
+  (db as unknown as { instantiateWasm: Instantiate }).instantiateWasm = function (imports, done) {
+    (globalThis as { DUCKDB_RUNTIME?: unknown }).DUCKDB_RUNTIME = (
+      this as unknown as { _runtime: unknown }
+    )._runtime;
+    void WebAssembly.instantiateStreaming(fetch(wasmUrl, { credentials: 'same-origin' }), imports).then(
+      ({ instance, module }) => done(instance, module)
+    );
+    return {};
+  };
 }
