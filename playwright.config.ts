@@ -15,8 +15,10 @@ export default defineConfig({
   testDir: 'tests/e2e',
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: process.env.CI ? 2 : 2,
-  timeout: 60_000,
+  // One browser at a time: two Chromiums compiling DuckDB's 33 MB wasm on two cores starve
+  // each other (and the service-worker precache) far past any useful timeout.
+  workers: 1,
+  timeout: 90_000,
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {

@@ -66,15 +66,19 @@ for (const site of sites) {
 test('a new version waits until the person reloads into it', async ({ page }) => {
   const dir = mkdtempSync(join(tmpdir(), 'opsiq-update-'));
   cpSync('build', dir, { recursive: true });
-  const server = await serveStatic(dir);
+  let server = await serveStatic(dir);
   try {
     await page.goto(server.url + '/');
     await waitForDataset(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await expect(page.getByTestId('update-banner')).toHaveCount(0);
 
-    // A new deployment: the service worker script changes byte-wise.
+    // A new deployment on the same origin: the service worker script changes byte-wise.
+    // (A new server: sirv caches file sizes at start-up.)
+    const port = Number(new URL(server.url).port);
+    await server.close();
     appendFileSync(join(dir, 'service-worker.js'), '\n// next version\n');
+    server = await serveStatic(dir, port);
     await page.reload();
     await expect(page.getByTestId('update-banner')).toBeVisible();
     await page.getByRole('button', { name: 'Reload to update' }).click();
