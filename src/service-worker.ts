@@ -10,7 +10,8 @@ import { base, build, files, prerendered, version } from '$service-worker';
  */
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `opsiq-${version}`;
-const PRECACHE = [...build, ...files, ...prerendered, `${base}/`];
+// A Set: cache.addAll() rejects a list with duplicate requests, failing the whole install.
+const PRECACHE = [...new Set([...build, ...files, ...prerendered])];
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));

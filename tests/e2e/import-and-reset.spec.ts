@@ -77,3 +77,43 @@ test('Reset demo asks first, then restores the demo data and clears saved state'
   await waitForDataset(page);
   expect(await readCounts(page)).toEqual(demoCounts);
 });
+
+test('Load synthetic dataset shows progress, can be cancelled, then becomes the active dataset', async ({
+  page
+}) => {
+  await page.goto('/');
+  await waitForDataset(page);
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+
+  // Medium takes a few seconds: long enough to see progress and cancel it.
+  await page.getByLabel('Scale').selectOption('medium');
+  await page.getByRole('button', { name: 'Load synthetic dataset' }).click();
+  const progress = page.getByRole('progressbar', { name: 'Generating synthetic data' });
+  await expect(progress).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('synthetic-result')).toContainText('Generation cancelled');
+  await page.getByRole('link', { name: 'Mission Control', exact: true }).click();
+  expect(await readCounts(page)).toEqual(demoCounts);
+
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await page.getByLabel('Scale').selectOption('small');
+  await page.getByLabel('Seed').fill('7');
+  await page.getByRole('button', { name: 'Load synthetic dataset' }).click();
+  await expect(page.getByTestId('synthetic-result')).toContainText(
+    'Loaded Synthetic small · seed 7',
+    {
+      timeout: 60_000
+    }
+  );
+
+  await page.getByRole('link', { name: 'Mission Control', exact: true }).click();
+  await waitForDataset(page);
+  const counts = await readCounts(page);
+  expect(counts.customers).toBeGreaterThanOrEqual(270);
+  expect(counts.customers).toBeLessThanOrEqual(330);
+  expect(counts.invoices).toBeGreaterThan(1_000);
+  await expect(page.getByTestId('as-of')).toHaveText('2026-02-21');
+  await page.reload();
+  await waitForDataset(page);
+  expect(await readCounts(page)).toEqual(counts);
+});

@@ -35,7 +35,12 @@ export const importCsvInputSchema = z.object({
   source: datasetSourceSchema,
   files: z.array(csvFileSchema).min(1).max(50),
   /** Save to IndexedDB (default). Off only for throw-away loads such as benchmarks. */
-  persist: z.boolean().default(true)
+  persist: z.boolean().default(true),
+  /**
+   * The ground truth of a generated dataset (data/generator `labels`), kept and persisted with
+   * it for the QA Lab. Opaque here: its reader validates it with the generator's schema.
+   */
+  labels: z.unknown().optional()
 });
 export type ImportCsvInput = z.input<typeof importCsvInputSchema>;
 
@@ -144,6 +149,8 @@ export interface AnalyticsApi {
   restore(): Promise<DatasetStatus | null>;
   /** Drops the active dataset from DuckDB and IndexedDB. */
   clear(): Promise<void>;
+  /** The labels stored with the active dataset (synthetic data only), else null. */
+  labels(): Promise<unknown>;
   /** Runs one read-only statement, inside a transaction that is always rolled back. */
   query(sql: string): Promise<QueryResult>;
   /** As `query`, with `?`/`$1` parameters bound by a prepared statement. */

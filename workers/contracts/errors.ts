@@ -16,6 +16,7 @@ export const errorCodes = [
   'storage_failed',
   'state_corrupted',
   'not_found',
+  'cancelled',
   'internal'
 ] as const;
 export const errorCodeSchema = z.enum(errorCodes);

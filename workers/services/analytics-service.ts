@@ -52,6 +52,7 @@ export class AnalyticsService implements AnalyticsApi {
   // Calls interleave at every `await`; the engine's tables must not change under a running call.
   #queue: Promise<unknown> = Promise.resolve();
   #status: DatasetStatus | null = null;
+  #labels: unknown = null;
 
   constructor(deps: AnalyticsDependencies) {
     this.#deps = deps;
@@ -150,6 +151,7 @@ export class AnalyticsService implements AnalyticsApi {
             id,
             status: dataset,
             report,
+            labels: parsed.labels,
             tables
           });
         }
@@ -158,6 +160,7 @@ export class AnalyticsService implements AnalyticsApi {
           loaded.map((t) => t.table)
         );
         this.#status = dataset;
+        this.#labels = parsed.labels ?? null;
         return report;
       } finally {
         dropStaging(conn);
@@ -167,6 +170,10 @@ export class AnalyticsService implements AnalyticsApi {
 
   status(): Promise<DatasetStatus | null> {
     return Promise.resolve(this.#status);
+  }
+
+  labels(): Promise<unknown> {
+    return Promise.resolve(this.#labels);
   }
 
   restore(): Promise<DatasetStatus | null> {
@@ -203,6 +210,7 @@ export class AnalyticsService implements AnalyticsApi {
         dropStaging(conn);
       }
       this.#status = stored.status;
+      this.#labels = stored.labels ?? null;
       return stored.status;
     });
   }
@@ -211,6 +219,7 @@ export class AnalyticsService implements AnalyticsApi {
     return this.#exclusive(async ({ conn }) => {
       activate(conn, []);
       this.#status = null;
+      this.#labels = null;
       await this.#store.clear();
     });
   }

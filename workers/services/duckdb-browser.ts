@@ -47,9 +47,10 @@ function streamWasmForCodeCache(db: DuckDBBindings, wasmUrl: string): void {
     (globalThis as { DUCKDB_RUNTIME?: unknown }).DUCKDB_RUNTIME = (
       this as unknown as { _runtime: unknown }
     )._runtime;
-    void WebAssembly.instantiateStreaming(fetch(wasmUrl, { credentials: 'same-origin' }), imports).then(
-      ({ instance, module }) => done(instance, module)
-    );
+    void WebAssembly.instantiateStreaming(
+      fetch(wasmUrl, { credentials: 'same-origin' }),
+      imports
+    ).then(({ instance, module }) => done(instance, module));
     return {};
   };
 }

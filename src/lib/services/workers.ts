@@ -1,6 +1,7 @@
 import { base } from '$app/paths';
 import { Comlink } from '$workers/contracts/wire';
 import type { AnalyticsApi } from '$workers/contracts/analytics';
+import type { GeneratorApi } from '$workers/contracts/generator';
 import type { StateApi } from '$workers/contracts/state';
 
 /**
@@ -9,6 +10,7 @@ import type { StateApi } from '$workers/contracts/state';
  */
 let analytics: Comlink.Remote<AnalyticsApi> | undefined;
 let state: Comlink.Remote<StateApi> | undefined;
+let generator: Comlink.Remote<GeneratorApi> | undefined;
 
 /** Absolute URL of a file under the site's base path (workers resolve URLs against their own). */
 export function assetUrl(path: string): string {
@@ -33,6 +35,16 @@ export function stateWorker(): Comlink.Remote<StateApi> {
     })
   );
   return state;
+}
+
+export function generatorWorker(): Comlink.Remote<GeneratorApi> {
+  generator ??= Comlink.wrap<GeneratorApi>(
+    new Worker(new URL('../../../workers/generator.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'opsiq-generator'
+    })
+  );
+  return generator;
 }
 
 export { Comlink };

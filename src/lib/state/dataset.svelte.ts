@@ -1,9 +1,10 @@
 import type { DatasetStatus, ImportReport } from '$workers/contracts/analytics';
 import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
 import { fetchDemoFiles } from '$lib/services/demo';
-import { analyticsWorker, assetUrl } from '$lib/services/workers';
+import type { GenerateInput } from '$workers/contracts/generator';
+import { Comlink, analyticsWorker, assetUrl, generatorWorker } from '$lib/services/workers';
 
-export type DatasetPhase = 'idle' | 'booting' | 'loading' | 'ready' | 'error';
+export type DatasetPhase = 'idle' | 'booting' | 'loading' | 'generating' | 'ready' | 'error';
 
 /** The active billing dataset in DuckDB-WASM, as the UI sees it. */
 export class DatasetState {
@@ -13,7 +14,11 @@ export class DatasetState {
   status = $state.raw<DatasetStatus | null>(null);
   duckdbVersion = $state<string | null>(null);
   error = $state<OpsiqError | null>(null);
+  /** Which action the error belongs to, so each part of the UI shows only its own. */
+  errorOrigin = $state<'start' | 'import' | 'synthetic' | null>(null);
   lastImport = $state.raw<ImportReport | null>(null);
+  /** Fraction (0–1) of a running synthetic-data generation, else null. */
+  generation = $state<number | null>(null);
 
   #started: Promise<void> | undefined;
   /** Tells other tabs that the active dataset changed, so they reload it from IndexedDB. */
@@ -104,9 +109,53 @@ export class DatasetState {
       return report;
     } catch (error) {
       this.error = asOpsiqError(error);
+      this.errorOrigin = 'import';
       this.phase = this.status ? 'ready' : previousPhase === 'error' ? 'error' : 'ready';
       return null;
     }
+  }
+
+  /**
+   * Generates a labelled synthetic dataset in a worker and makes it the active dataset, with
+   * its labels kept beside it for the QA Lab. Cancelling leaves the current dataset as it was.
+   */
+  async loadSynthetic(input: GenerateInput): Promise<ImportReport | null> {
+    this.error = null;
+    this.phase = 'generating';
+    this.generation = 0;
+    this.activity = `Generating ${input.scale} data (seed ${input.seed})…`;
+    try {
+      const generated = await generatorWorker().generate(
+        input,
+        Comlink.proxy((fraction: number) => {
+          this.generation = fraction;
+        })
+      );
+      this.phase = 'loading';
+      this.activity = 'Checking and loading rows into DuckDB…';
+      const report = await analyticsWorker().importCsv({
+        name: `Synthetic ${input.scale} · seed ${input.seed}`,
+        source: 'synthetic',
+        files: generated.files,
+        labels: generated.labels
+      });
+      this.lastImport = report;
+      this.status = report.status;
+      this.#announce();
+      return report;
+    } catch (error) {
+      this.error = asOpsiqError(error);
+      this.errorOrigin = 'synthetic';
+      return null;
+    } finally {
+      this.generation = null;
+      this.phase = this.status ? 'ready' : 'error';
+    }
+  }
+
+  /** Stops a running generation. */
+  cancelGeneration(): void {
+    void generatorWorker().cancel();
   }
 
   /** Forgets the stored dataset and loads the demo again ("Reset demo"). */
@@ -120,6 +169,7 @@ export class DatasetState {
 
   #fail(error: unknown): void {
     this.error = asOpsiqError(error);
+    this.errorOrigin = 'start';
     this.phase = 'error';
   }
 }

@@ -18,6 +18,26 @@ afterEach(() => {
 });
 
 describe('dataset persistence in IndexedDB', () => {
+  it('keeps the labels of a generated dataset with it, and forgets them with the next import', async () => {
+    const idb = new IDBFactory();
+    const labels = {
+      version: 1,
+      anomalies: [{ key: 'underbilling:INV008', type: 'underbilling' }]
+    };
+    const first = makeService({ idb }).service;
+    await first.importCsv({ name: 'Synthetic', source: 'synthetic', files: demoFiles(), labels });
+    expect(await first.labels()).toEqual(labels);
+
+    const second = makeService({ idb }).service;
+    await second.restore();
+    expect(await second.labels()).toEqual(labels);
+    await second.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
+    expect(await second.labels()).toBeNull();
+    const third = makeService({ idb }).service;
+    await third.restore();
+    expect(await third.labels()).toBeNull();
+  });
+
   it('a new service over the same IndexedDB restores the same tables and query results', async () => {
     const idb = new IDBFactory();
     const first = makeService({ idb }).service;

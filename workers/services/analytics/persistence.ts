@@ -20,6 +20,8 @@ export const storedDatasetSchema = z.object({
   id: z.string().min(1),
   status: datasetStatusSchema,
   report: importReportSchema,
+  /** Ground-truth labels of a generated dataset; absent for real data. */
+  labels: z.unknown().optional(),
   tables: z.array(
     z.object({
       name: tableNameSchema,

@@ -1,0 +1,182 @@
+/**
+ * Memory: every threshold and rule a run depends on, as named settings with a default, bounds
+ * and the largest change one learning step may make. Nothing a detector decides on is a hidden
+ * constant: a person can see and tune each of these, and the memory agent (or an LLM inside
+ * these guardrails) proposes changes to exactly these keys.
+ */
+import { z } from 'zod';
+
+interface NumberSetting {
+  readonly kind: 'number';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** The largest change one memory update may make. */
+  readonly maxStep: number;
+  readonly integer: boolean;
+  readonly description: string;
+}
+interface BooleanSetting {
+  readonly kind: 'boolean';
+  readonly default: boolean;
+  readonly description: string;
+}
+export type MemorySetting = NumberSetting | BooleanSetting;
+
+const num = (
+  value: number,
+  min: number,
+  max: number,
+  maxStep: number,
+  description: string,
+  integer = false
+): NumberSetting => ({ kind: 'number', default: value, min, max, maxStep, integer, description });
+const flag = (value: boolean, description: string): BooleanSetting => ({
+  kind: 'boolean',
+  default: value,
+  description
+});
+
+const penalty = (type: string) =>
+  num(
+    0,
+    0,
+    0.9,
+    0.2,
+    `False-positive penalty for ${type}: impact × (1 − p); confidence drops a level when p > 0.`
+  );
+
+/** The settings, their defaults (those of the original OpsIQ where it had one) and bounds. */
+export const MEMORY_SETTINGS = {
+  duplicate_window_hours: num(
+    2,
+    0.25,
+    72,
+    2,
+    'Refunds without a linked payment: same customer and amount this close count as a duplicate.'
+  ),
+  duplicate_linked_window_hours: num(
+    72,
+    1,
+    720,
+    24,
+    'Refunds of the same payment, customer and amount this close count as a duplicate.'
+  ),
+  underbilling_min_gap: num(10, 0, 1000, 10, 'Smallest billing gap in dollars worth a case.'),
+  underbilling_min_gap_ratio: num(
+    0.05,
+    0,
+    0.5,
+    0.05,
+    'Materiality bar: gaps below this share of the expected amount are rounding or FX noise.'
+  ),
+  underbilling_prorate_tolerance: num(
+    1,
+    0,
+    50,
+    5,
+    'A first invoice within this many dollars of the prorated price is a normal proration.'
+  ),
+  spike_ratio: num(2, 1.2, 10, 0.5, 'A region-day spikes above this multiple of its baseline.'),
+  spike_min_refunds: num(3, 1, 100, 2, 'A spike needs at least this many refunds.', true),
+  spike_min_robust_z: num(
+    3,
+    0,
+    10,
+    1,
+    'And at least this many robust deviations (1.4826 × MAD, at least 1) above the median.'
+  ),
+  spike_baseline_days: num(
+    28,
+    7,
+    120,
+    7,
+    'Baseline: median of this many days before the day (fewer when the data is shorter).',
+    true
+  ),
+  spike_min_history_days: num(
+    14,
+    3,
+    60,
+    7,
+    'Days of history a baseline needs before a day is judged.',
+    true
+  ),
+  spike_recurring_min_other_months: num(
+    2,
+    1,
+    12,
+    1,
+    'A peak on a day of month that also peaks in this many other months is a calendar batch.',
+    true
+  ),
+  manual_credit_bar: num(200, 0, 100_000, 100, 'Manual credits above this amount need a look.'),
+  manual_credit_flag_unapproved: flag(
+    true,
+    'Flag a manual credit without an approver (when the data has an approved_by column).'
+  ),
+  manual_credit_price_is_routine: flag(
+    true,
+    "An approved credit within the customer's monthly price is routine, even above the bar."
+  ),
+  approval_impact_bar: num(200, 0, 1_000_000, 100, 'Cases above this impact get an approval task.'),
+  fp_penalty_duplicate_refund: penalty('duplicate refunds'),
+  fp_penalty_underbilling: penalty('underbilling'),
+  fp_penalty_tier_mismatch: penalty('tier mismatches'),
+  fp_penalty_refund_spike: penalty('refund spikes'),
+  fp_penalty_manual_credit: penalty('manual credits')
+} as const satisfies Record<string, MemorySetting>;
+
+export type MemoryKey = keyof typeof MEMORY_SETTINGS;
+
+function settingSchema(s: MemorySetting): z.ZodType<number | boolean> {
+  if (s.kind === 'boolean') return z.boolean().default(s.default);
+  const base = z.number().min(s.min).max(s.max);
+  return (s.integer ? base.int() : base).default(s.default);
+}
+
+type ValueOf<S> = S extends NumberSetting ? number : boolean;
+/** The values of every setting. */
+export type MemoryValues = { -readonly [K in MemoryKey]: ValueOf<(typeof MEMORY_SETTINGS)[K]> };
+
+const shape = Object.fromEntries(
+  Object.entries(MEMORY_SETTINGS).map(([key, s]) => [key, settingSchema(s)])
+) as { [K in MemoryKey]: z.ZodType<MemoryValues[K]> };
+
+/** Missing keys take their default; a value out of bounds is an error. */
+export const memoryValuesSchema = z.object(shape);
+
+/** A memory version: the values plus finding keys people have suppressed. */
+export const memorySchema = z.object({
+  version: z.number().int().nonnegative().default(0),
+  values: memoryValuesSchema.default(() => defaultMemoryValues()),
+  /** Finding keys (e.g. `manual_credit:REF009`) never turned into cases again. */
+  suppressedKeys: z.array(z.string().min(1)).default([])
+});
+export type Memory = z.infer<typeof memorySchema>;
+
+export function defaultMemoryValues(): MemoryValues {
+  return Object.fromEntries(
+    Object.entries(MEMORY_SETTINGS).map(([key, s]) => [key, s.default])
+  ) as MemoryValues;
+}
+
+export function defaultMemory(): Memory {
+  return { version: 0, values: defaultMemoryValues(), suppressedKeys: [] };
+}
+
+/** Why a proposed value is refused (out of bounds or too big a step), or null when it may apply. */
+export function guardrailViolation(
+  key: MemoryKey,
+  from: number | boolean,
+  to: number | boolean
+): string | null {
+  const s: MemorySetting = MEMORY_SETTINGS[key];
+  if (s.kind === 'boolean') return typeof to === 'boolean' ? null : `${key} is true or false`;
+  if (typeof to !== 'number' || !Number.isFinite(to)) return `${key} must be a number`;
+  if (s.integer && !Number.isInteger(to)) return `${key} must be a whole number`;
+  if (to < s.min || to > s.max) return `${key} must lie within [${s.min}, ${s.max}]`;
+  if (typeof from === 'number' && Math.abs(to - from) > s.maxStep + 1e-9)
+    return `${key} may change by at most ${s.maxStep} in one step`;
+  return null;
+}

@@ -1,0 +1,4 @@
+import { Comlink } from './contracts/wire';
+import { GeneratorService } from './services/generator-service';
+
+Comlink.expose(new GeneratorService());
