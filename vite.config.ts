@@ -57,7 +57,12 @@ export default defineConfig({
       }
     ]
   },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // One file per worker: SvelteKit's service-worker `build` list names worker entries but not
+    // the chunks they import, and a missing chunk breaks the worker offline.
+    rolldownOptions: { output: { inlineDynamicImports: true } }
+  },
   build: { target: 'es2022' },
   test: {
     include: ['tests/unit/**/*.test.ts'],

@@ -1,6 +1,6 @@
-import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { serveStatic, type StaticServer } from '../support/serve';
 import { demoCounts, expect, readCounts, test, waitForDataset } from './fixtures';
 
@@ -8,6 +8,13 @@ import { demoCounts, expect, readCounts, test, waitForDataset } from './fixtures
  * `context.setOffline(true)` does not stop the requests of nested workers, so these tests run
  * their own server and stop it: after that, only the service worker's cache can answer.
  */
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix)).flatMap((name) => {
+    const rel = prefix ? `${prefix}/${name}` : name;
+    return statSync(join(dir, rel)).isDirectory() ? listFiles(dir, rel) : [rel];
+  });
+}
+
 const sites = [
   { name: 'root', dir: 'build', path: '/' },
   { name: 'sub-path /opsiq/', dir: 'build-opsiq', path: '/opsiq/' }
@@ -44,6 +51,25 @@ for (const site of sites) {
       });
       const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
       expect(new URL(scope).pathname).toBe(site.path);
+      // Every file the app may load is precached, not just those this visit happened to fetch.
+      const cached = await page.evaluate(async () => {
+        const cache = await caches.open((await caches.keys())[0]!);
+        return (await cache.keys()).map((r) => new URL(r.url).pathname);
+      });
+      const root = join(site.dir, site.path);
+      // version.json is only read online, to detect a new deployment.
+      const files = listFiles(root).filter(
+        (f) => !/(^|\/)(service-worker\.js|404\.html|version\.json)$/.test(f)
+      );
+      // Rolldown leaves an unreferenced copy of a dynamic-import chunk beside the (inlined)
+      // worker; only chunks some shipped file imports can ever be requested.
+      const text = files
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(join(root, f), 'utf8'));
+      const shipped = files
+        .filter((f) => !f.includes('/chunks/') || text.some((t) => t.includes(basename(f))))
+        .map((f) => site.path + f.replace(/\.html$/, '').replace(/^index$/, ''));
+      expect(shipped.filter((f) => !cached.includes(f))).toEqual([]);
 
       await server.close();
       await page.reload();

@@ -27,8 +27,9 @@ export async function createBrowserBindings(wasmUrl: string | undefined): Promis
     new duckdb.VoidLogger(),
     duckdb.BROWSER_RUNTIME
   );
-  streamWasmForCodeCache(db, wasmUrl);
-  await db.instantiate(() => {});
+  // Emscripten never hears of a failed download, so race it to fail instead of hanging.
+  const downloadFailed = streamWasmForCodeCache(db, wasmUrl);
+  await Promise.race([db.instantiate(() => {}), downloadFailed]);
   return db;
 }
 
@@ -38,7 +39,9 @@ export async function createBrowserBindings(wasmUrl: string | undefined): Promis
  * that came from `fetch` itself, so that wrapper makes every start recompile 33 MB of wasm.
  * Instantiating the fetched response directly lets warm starts reuse the compiled code.
  */
-function streamWasmForCodeCache(db: DuckDBBindings, wasmUrl: string): void {
+function streamWasmForCodeCache(db: DuckDBBindings, wasmUrl: string): Promise<never> {
+  let fail: (error: OpsiqError) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (fail = reject));
   type Instantiate = (
     imports: WebAssembly.Imports,
     done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void
@@ -47,10 +50,17 @@ function streamWasmForCodeCache(db: DuckDBBindings, wasmUrl: string): void {
     (globalThis as { DUCKDB_RUNTIME?: unknown }).DUCKDB_RUNTIME = (
       this as unknown as { _runtime: unknown }
     )._runtime;
-    void WebAssembly.instantiateStreaming(
-      fetch(wasmUrl, { credentials: 'same-origin' }),
-      imports
-    ).then(({ instance, module }) => done(instance, module));
+    WebAssembly.instantiateStreaming(fetch(wasmUrl, { credentials: 'same-origin' }), imports).then(
+      ({ instance, module }) => done(instance, module),
+      (error: unknown) =>
+        fail(
+          new OpsiqError(
+            'engine_failed',
+            `DuckDB could not be loaded from ${wasmUrl} (${error instanceof Error ? error.message : String(error)}). If you are offline, open OpsIQ once while online first.`
+          )
+        )
+    );
     return {};
   };
+  return failed;
 }
