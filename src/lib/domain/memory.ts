@@ -107,8 +107,15 @@ export const MEMORY_SETTINGS = {
     1,
     12,
     1,
-    'A peak on a day of month that also peaks in this many other months is a calendar batch.',
+    'A peak whose level recurs on the same day of month in this many other months is a calendar batch.',
     true
+  ),
+  spike_recurring_min_share: num(
+    0.5,
+    0.1,
+    1,
+    0.1,
+    'Another month "recurs" when its count on that day of month reaches this share of the peak.'
   ),
   manual_credit_bar: num(200, 0, 100_000, 100, 'Manual credits above this amount need a look.'),
   manual_credit_flag_unapproved: flag(

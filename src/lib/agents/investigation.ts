@@ -1,0 +1,208 @@
+/**
+ * One investigation, end to end: dataset status → monitor → plan → triage (each detector) →
+ * scoring → actions → summary → persisted with its trace. The browser (through the worker
+ * proxies) and the headless CLI (services in-process) run exactly this.
+ */
+import { stableId } from '../domain/keys';
+import { memorySchema, type Memory } from '../domain/memory';
+import type { DetectorContext } from '../domain/detectors/types';
+import type { TriageCase } from '../domain/schemas/case';
+import type { InvestigationPlan } from '../domain/schemas/plan';
+import type { Signal } from '../domain/schemas/signal';
+import { AGENT_ACTOR, planActions, type PlannedAction } from './actions';
+import { monitor } from './monitor';
+import { enforcePlan, ruleOrchestrator, type Orchestrator } from './orchestrator';
+import type { AnalyticsPort, CaseInput, Clock, RunRecord, StatePort, TraceStep } from './ports';
+import { TraceRecorder } from './trace';
+import { oneCasePerRootCause, runDetectors, toCases } from './triage';
+
+export interface InvestigationDeps {
+  analytics: AnalyticsPort;
+  /** Where the run is stored; undefined runs without persisting (benchmarks). */
+  state: StatePort | undefined;
+  clock: Clock;
+  /** undefined = the deterministic rule orchestrator. */
+  orchestrator: Orchestrator | undefined;
+}
+
+export interface InvestigationProgress {
+  step: string;
+  /** 0..1 */
+  fraction: number;
+}
+
+export interface InvestigationOptions {
+  /** Unvalidated memory is parsed here; defaults fill missing keys. */
+  memory: Memory | undefined;
+  /** undefined = derived from dataset, memory version and start time. */
+  runId: string | undefined;
+  onProgress: ((progress: InvestigationProgress) => void) | undefined;
+}
+
+export interface SkippedDetector {
+  detector: string;
+  reason: string;
+}
+
+export interface InvestigationResult {
+  run: RunRecord;
+  /** Ranked; the first triggered the run. */
+  signals: Signal[];
+  plan: InvestigationPlan;
+  /** Ranked: severity, then impact. */
+  cases: TriageCase[];
+  actions: PlannedAction[];
+  summary: string;
+  trace: TraceStep[];
+  skipped: SkippedDetector[];
+}
+
+export async function runInvestigation(
+  deps: InvestigationDeps,
+  options: InvestigationOptions
+): Promise<InvestigationResult> {
+  const { analytics, state, clock } = deps;
+  const orchestrator = deps.orchestrator ?? ruleOrchestrator;
+  const memory = memorySchema.parse(options.memory ?? {});
+  const progress = (step: string, fraction: number) => options.onProgress?.({ step, fraction });
+  const startedAt = clock.now();
+
+  progress('status', 0);
+  const status = await analytics.status();
+  const datasetId = status?.id ?? 'none';
+  const runId = options.runId ?? stableId('run', datasetId, memory.version, startedAt);
+  const trace = new TraceRecorder(runId, clock);
+  const run: RunRecord = {
+    runId,
+    datasetId,
+    startedAt,
+    finishedAt: null,
+    status: 'running',
+    trigger: null,
+    plan: null,
+    summary: null,
+    memoryVersion: memory.version
+  };
+  await state?.startRun(run);
+
+  const ctx: DetectorContext = {
+    asOf: status?.asOf ?? '1970-01-01',
+    memory: memory.values,
+    columns: Object.fromEntries((status?.tables ?? []).map((t) => [t.name, t.columns]))
+  };
+  const tables = (status?.tables ?? []).filter((t) => t.rowCount > 0).map((t) => t.name);
+
+  progress('monitor', 0.05);
+  const { signals, problems } = await trace.step(
+    'monitor',
+    { asOf: status?.asOf ?? null, tables },
+    () => monitor(analytics, ctx),
+    (r) => ({
+      output: {
+        signals: r.signals.map((s) => ({ id: s.id, severity: s.severity, message: s.message })),
+        problems: r.problems
+      }
+    })
+  );
+  // Data problems (a broken payload, an unreadable table) are in the trace, never thrown.
+  void problems;
+  const trigger = signals[0] ?? null;
+
+  progress('plan', 0.15);
+  const plan = await trace.step(
+    'plan',
+    { signals: signals.length, trigger: trigger?.id ?? null, memoryVersion: memory.version },
+    async () =>
+      enforcePlan(await orchestrator.plan({ signals, memory: memory.values, tables }), tables),
+    (p) => ({ output: p })
+  );
+
+  const detected = await runDetectors(analytics, plan, ctx, trace, (i, detector) =>
+    progress(`detect:${detector}`, 0.2 + (0.6 * i) / Math.max(plan.steps.length, 1))
+  );
+  const skipped: SkippedDetector[] = [...plan.skipped, ...detected.skipped];
+  for (const s of plan.skipped) trace.skip(`detect:${s.detector}`, null, s.reason);
+
+  progress('score', 0.8);
+  const { cases } = await trace.step(
+    'score',
+    { findings: detected.findings.length },
+    () => {
+      const { kept, merged } = oneCasePerRootCause(detected.findings);
+      return { ...toCases(kept, plan, memory, runId), merged };
+    },
+    (r) => ({
+      output: {
+        cases: r.cases.length,
+        mergedIntoTierMismatch: r.merged,
+        suppressed: r.suppressed,
+        top: r.cases.slice(0, 10).map((c) => ({ key: c.key, severity: c.severity }))
+      }
+    })
+  );
+
+  progress('actions', 0.88);
+  const actions = await trace.step(
+    'actions',
+    { cases: cases.length, approvalBar: memory.values.approval_impact_bar },
+    () => planActions(cases, memory.values, startedAt),
+    (a) => ({ output: a.map((x) => ({ kind: x.kind, caseKey: x.caseKey })) })
+  );
+
+  progress('summary', 0.93);
+  const summary = await trace.step(
+    'summary',
+    { cases: cases.length, skipped: skipped.length },
+    () => orchestrator.summarize({ trigger, cases, skipped, asOf: status?.asOf ?? null }),
+    (text) => ({ output: text })
+  );
+
+  const finished: RunRecord = {
+    ...run,
+    finishedAt: clock.now(),
+    status: 'succeeded',
+    trigger: trigger
+      ? { id: trigger.id, severity: trigger.severity, message: trigger.message }
+      : null,
+    plan,
+    summary
+  };
+  progress('save', 0.97);
+  await state?.saveRun({
+    run: finished,
+    cases: cases.map((c) => toCaseInput(c, startedAt)),
+    actions: actions.map(({ caseKey: _key, ...a }) => a),
+    traces: trace.steps,
+    actor: AGENT_ACTOR
+  });
+  progress('done', 1);
+  return { run: finished, signals, plan, cases, actions, summary, trace: trace.steps, skipped };
+}
+
+/** A case as the state worker stores it. */
+export function toCaseInput(c: TriageCase, createdAt: string): CaseInput {
+  return {
+    caseId: c.caseId,
+    key: c.key,
+    runId: c.runId,
+    anomalyType: c.type,
+    title: c.title,
+    severity: c.severity,
+    confidence: c.confidence,
+    confidenceLabel: c.confidenceLabel,
+    estimatedImpact: c.estimatedImpact,
+    status: c.status,
+    evidence: {
+      summary: c.summary,
+      rules: c.rules,
+      facts: c.facts,
+      rawImpact: c.rawImpact,
+      penalty: c.penalty,
+      corroboratedBy: c.corroboratedBy
+    },
+    entities: c.entities,
+    sentiment: c.sentiment,
+    recommendedAction: c.recommendedAction,
+    createdAt
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Triage: runs the plan's detectors (one set-based query each), validates every returned row
+ * with the detector's schema, keeps one case per root cause, drops suppressed keys, scores and
+ * ranks. A detector whose query fails is skipped with the reason; the run goes on.
+ */
+import { detectorFor } from '../domain/detectors';
+import type { DetectorContext } from '../domain/detectors/types';
+import { caseIdFor } from '../domain/keys';
+import type { Memory } from '../domain/memory';
+import type { TriageCase } from '../domain/schemas/case';
+import { findingSchema, type AnomalyType, type Finding } from '../domain/schemas/finding';
+import type { InvestigationPlan } from '../domain/schemas/plan';
+import { rankFindings, scoreFinding } from '../domain/scoring';
+import type { AnalyticsPort } from './ports';
+import { errorMessage, type TraceRecorder } from './trace';
+
+export interface TriageResult {
+  cases: TriageCase[];
+  skipped: { detector: AnomalyType; reason: string }[];
+}
+
+/** Keys listed per step in the trace; the rest are counted. */
+const TRACE_KEYS = 25;
+
+export async function runDetectors(
+  analytics: AnalyticsPort,
+  plan: InvestigationPlan,
+  ctx: DetectorContext,
+  trace: TraceRecorder,
+  onStep: (index: number, detector: AnomalyType) => void
+): Promise<{ findings: Finding[]; skipped: TriageResult['skipped'] }> {
+  const findings: Finding[] = [];
+  const skipped: TriageResult['skipped'] = [];
+  for (const [index, step] of plan.steps.entries()) {
+    onStep(index, step.detector);
+    const detector = detectorFor(step.detector);
+    try {
+      const query = detector.build(ctx);
+      const found = await trace.step(
+        `detect:${step.detector}`,
+        { detector: step.detector, reason: step.reason, params: query.params },
+        async () => {
+          const result = await analytics.queryWithParams(query.sql, query.params);
+          const out: Finding[] = [];
+          const rejected: string[] = [];
+          for (const row of result.rows) {
+            const parsed = detector.row.safeParse(row);
+            const finding = parsed.success
+              ? findingSchema.safeParse(detector.toFinding(parsed.data, ctx))
+              : parsed;
+            if (finding.success) out.push(finding.data as Finding);
+            else rejected.push(finding.error.issues[0]?.message ?? 'invalid row');
+          }
+          return { out, rows: result.rows.length, rejected };
+        },
+        (r) => ({
+          output: {
+            rows: r.rows,
+            findings: r.out.length,
+            rejectedRows: r.rejected.length,
+            rejectReasons: [...new Set(r.rejected)].slice(0, 5),
+            keys: r.out.slice(0, TRACE_KEYS).map((f) => f.key)
+          }
+        })
+      );
+      findings.push(...found.out);
+    } catch (error) {
+      // A data problem (a column of the wrong type, a query DuckDB refuses) skips the detector.
+      skipped.push({ detector: step.detector, reason: `query failed: ${errorMessage(error)}` });
+    }
+  }
+  return { findings, skipped };
+}
+
+/** One root cause, one case: an invoice on the wrong tier is not also underbilling. */
+export function oneCasePerRootCause(findings: readonly Finding[]): {
+  kept: Finding[];
+  merged: string[];
+} {
+  const mismatched = new Set(
+    findings.filter((f) => f.type === 'tier_mismatch').map((f) => f.entities.invoice_id)
+  );
+  const merged: string[] = [];
+  const kept = findings.filter((f) => {
+    const dup = f.type === 'underbilling' && mismatched.has(f.entities.invoice_id);
+    if (dup) merged.push(f.key);
+    return !dup;
+  });
+  return { kept, merged };
+}
+
+/** Signals whose focus names one of the finding's entities. */
+export function corroboratingSignals(f: Finding, plan: InvestigationPlan): string[] {
+  const e = f.entities;
+  const refunds = new Set([...(e.refund_ids ?? []), ...(e.refund_id ? [e.refund_id] : [])]);
+  const ids = plan.focus
+    .filter(
+      (x) =>
+        (x.kind === 'invoice' && x.value === e.invoice_id) ||
+        (x.kind === 'customer' && x.value === e.customer_id) ||
+        (x.kind === 'refund' && refunds.has(x.value)) ||
+        (x.kind === 'region' && f.type === 'refund_spike' && x.value === e.region)
+    )
+    .map((x) => x.signalId);
+  return [...new Set(ids)].sort();
+}
+
+/** Scores, ranks and names the findings as cases of this run. */
+export function toCases(
+  findings: readonly Finding[],
+  plan: InvestigationPlan,
+  memory: Memory,
+  runId: string
+): { cases: TriageCase[]; suppressed: string[] } {
+  const suppressed = new Set(memory.suppressedKeys);
+  const dropped: string[] = [];
+  const scored = findings
+    .filter((f) => {
+      if (!suppressed.has(f.key)) return true;
+      dropped.push(f.key);
+      return false;
+    })
+    .map((f) => scoreFinding(f, memory.values, corroboratingSignals(f, plan)));
+  const cases = rankFindings(scored).map((c) => ({
+    ...c,
+    caseId: caseIdFor(runId, c.key),
+    runId,
+    status: 'open' as const
+  }));
+  return { cases, suppressed: dropped };
+}
