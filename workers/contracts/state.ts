@@ -116,6 +116,57 @@ export const actionEventSchema = z.object({
 });
 export type ActionEvent = z.infer<typeof actionEventSchema>;
 
+export const runStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/** One investigation run; `trigger` and `plan` are the agents' JSON, stored as given. */
+export const runRecordSchema = z.object({
+  runId: id,
+  datasetId: z.string().min(1).max(500),
+  startedAt: isoTime,
+  finishedAt: isoTime.nullable(),
+  status: runStatusSchema,
+  trigger: jsonValueSchema,
+  plan: jsonValueSchema,
+  summary: z.string().max(20_000).nullable(),
+  memoryVersion: z.number().int().nullable()
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+export const traceStatusSchema = z.enum(['running', 'ok', 'error', 'skipped']);
+
+/** One step of a run: what went in, what came out, how long it took. */
+export const traceStepSchema = z.object({
+  traceId: id,
+  runId: id,
+  step: z.string().min(1).max(200),
+  seq: z.number().int().nonnegative(),
+  startedAt: isoTime,
+  durationMs: z.number().nonnegative().nullable(),
+  input: jsonValueSchema,
+  output: jsonValueSchema,
+  status: traceStatusSchema
+});
+export type TraceStep = z.infer<typeof traceStepSchema>;
+
+/**
+ * A finished run in one durable write: the run row, its cases, its actions (each opened with an
+ * audit event by `actor`) and its trace. Upserts throughout, so saving the same run again is a no-op.
+ */
+export const saveRunInputSchema = z.object({
+  run: runRecordSchema,
+  cases: z.array(caseInputSchema),
+  actions: z.array(actionInputSchema),
+  traces: z.array(traceStepSchema),
+  actor: actorSchema
+});
+export type SaveRunInput = z.input<typeof saveRunInputSchema>;
+
+export const listRunsInputSchema = z.object({
+  limit: z.number().int().positive().max(10_000).optional()
+});
+export type ListRunsInput = z.infer<typeof listRunsInputSchema>;
+
 export const noteSchema = z.string().max(4000).optional();
 
 export const stateChangeSchema = z.object({
@@ -163,6 +214,14 @@ export interface StateApi {
     note?: string
   ): Promise<ActionEvent>;
   listActionEvents(actionId: string): Promise<ActionEvent[]>;
+  /** Records a run as it starts (status `running`); `saveRun` completes it. */
+  startRun(run: RunRecord): Promise<void>;
+  saveRun(input: SaveRunInput): Promise<void>;
+  /** Latest first. */
+  listRuns(input?: ListRunsInput): Promise<RunRecord[]>;
+  getRun(runId: string): Promise<RunRecord | null>;
+  /** The steps of a run in order. */
+  listTraces(runId: string): Promise<TraceStep[]>;
   counts(): Promise<TableCounts>;
   resetAll(): Promise<void>;
   /** Folds the WAL into the stored image now (the page calls it on `pagehide`). */

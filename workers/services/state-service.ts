@@ -47,8 +47,11 @@ import {
   caseStatusSchema,
   jsonValueSchema,
   listCasesInputSchema,
+  listRunsInputSchema,
   noteSchema,
   openInputSchema,
+  runRecordSchema,
+  saveRunInputSchema,
   settingKeySchema,
   type ActionEvent,
   type ActionRecord,
@@ -56,10 +59,12 @@ import {
   type FlushResult,
   type JsonValue,
   type OpenResult,
+  type RunRecord,
   type SetCaseStatusResult,
   type StateApi,
   type StateChange,
-  type TableCounts
+  type TableCounts,
+  type TraceStep
 } from '../contracts/state';
 import { DurableDb, type DurableTuning, type WritePlan } from './state/durable-db';
 import { stateTables } from './state/migrations';
@@ -68,6 +73,7 @@ import type { LockManagerLike, StateChannel } from './state/tab-sync';
 import { WalStore } from './state/wal-store';
 import * as actions from './state/repositories/actions';
 import * as cases from './state/repositories/cases';
+import * as runs from './state/repositories/runs';
 import * as settings from './state/repositories/settings';
 
 export type { LockManagerLike, StateChannel } from './state/tab-sync';
@@ -214,6 +220,34 @@ export class StateService implements StateApi {
   async listActionEvents(actionId: string): Promise<ActionEvent[]> {
     const id = parse(z.string().min(1), actionId, 'action id');
     return actions.listActionEvents((await this.#ready()).db, id);
+  }
+
+  async startRun(input: unknown): Promise<void> {
+    const run = parse(runRecordSchema, input, 'run');
+    await this.#write(['runs'], () => ({ statements: [runs.putRunSql(run)], result: undefined }));
+  }
+
+  async saveRun(input: unknown): Promise<void> {
+    const values = parse(saveRunInputSchema, input, 'run to save');
+    await this.#write(['runs', 'cases', 'actions', 'action_events', 'traces'], () => ({
+      statements: runs.saveRunSql(values),
+      result: undefined
+    }));
+  }
+
+  async listRuns(input: unknown = {}): Promise<RunRecord[]> {
+    const query = parse(listRunsInputSchema, input, 'run query');
+    return runs.listRuns((await this.#ready()).db, query);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | null> {
+    const id = parse(z.string().min(1), runId, 'run id');
+    return runs.getRun((await this.#ready()).db, id);
+  }
+
+  async listTraces(runId: string): Promise<TraceStep[]> {
+    const id = parse(z.string().min(1), runId, 'run id');
+    return runs.listTraces((await this.#ready()).db, id);
   }
 
   async counts(): Promise<TableCounts> {

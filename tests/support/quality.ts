@@ -1,0 +1,155 @@
+/**
+ * Detection quality against generated labels: OpsIQ's detectors through the real pipeline, and
+ * the original's naive rules over the same rows, each matched to the labels by key.
+ * Shared by tests/unit/agents/quality.test.ts and tests/bench/quality.bench.ts.
+ */
+import { IDBFactory } from 'fake-indexeddb';
+import { generateDataset, type Labels, type Scale } from '../../data/generator';
+import type { ParsedDataset } from '../../data/generator/verify/dataset';
+import { parseDataset } from '../../data/generator/verify/dataset';
+import { runInvestigation } from '../../src/lib/agents/investigation';
+import type { TriageCase } from '../../src/lib/domain/schemas/case';
+import { anomalyTypes, type AnomalyType } from '../../src/lib/domain/schemas/finding';
+import { AnalyticsService } from '../../workers/services/analytics-service';
+import { createNodeBindings } from '../../workers/services/duckdb-node';
+
+export interface Score {
+  tp: number;
+  fp: number;
+  fn: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export function score(found: ReadonlySet<string>, truth: ReadonlySet<string>): Score {
+  const tp = [...found].filter((k) => truth.has(k)).length;
+  const fp = found.size - tp;
+  const fn = truth.size - tp;
+  const precision = found.size === 0 ? (truth.size === 0 ? 1 : 0) : tp / found.size;
+  const recall = truth.size === 0 ? 1 : tp / truth.size;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { tp, fp, fn, precision, recall, f1 };
+}
+
+/** The label key of a case: labels name a duplicate by its later refund. */
+export function labelKey(c: Pick<TriageCase, 'type' | 'key' | 'entities'>): string {
+  return c.type === 'duplicate_refund' ? `duplicate_refund:${c.entities.refund_ids?.[1]}` : c.key;
+}
+
+export function truthByType(labels: Labels): Record<AnomalyType, Set<string>> {
+  const out = Object.fromEntries(anomalyTypes.map((t) => [t, new Set<string>()])) as Record<
+    AnomalyType,
+    Set<string>
+  >;
+  for (const a of labels.anomalies) out[a.type].add(a.key);
+  return out;
+}
+
+const HOUR = 3600;
+const DAY = 86_400;
+const dayText = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+
+/** The original OpsIQ's rules, as the issue states them, keyed like the labels. */
+export function naiveFindings(ds: ParsedDataset): Record<AnomalyType, Set<string>> {
+  const dup = new Set<string>();
+  const groups = new Map<string, ParsedDataset['refunds']>();
+  for (const r of ds.refunds) {
+    const k = `${r.customer}|${r.amountCents}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  for (const list of groups.values()) {
+    list.sort((a, b) => a.time - b.time);
+    for (let i = 1; i < list.length; i++)
+      if (list[i]!.time - list[i - 1]!.time <= 2 * HOUR) dup.add(`duplicate_refund:${list[i]!.id}`);
+  }
+  const under = new Set(
+    ds.invoices
+      .filter((i) => i.billedCents < i.expectedCents - 1000)
+      .map((i) => `underbilling:${i.id}`)
+  );
+  const current = new Map(ds.customers.map((c) => [c.id, c.tier]));
+  const tier = new Set(
+    ds.invoices
+      .filter((i) => i.billedTier !== current.get(i.customer))
+      .map((i) => `tier_mismatch:${i.id}`)
+  );
+  const region = new Map(ds.customers.map((c) => [c.id, c.region]));
+  const perDay = new Map<string, number>();
+  for (const r of ds.refunds) {
+    const k = `${region.get(r.customer) ?? 'unknown'}:${dayText(Math.floor(r.time / DAY) * DAY)}`;
+    perDay.set(k, (perDay.get(k) ?? 0) + 1);
+  }
+  const times = ds.refunds.map((r) => r.time);
+  const days = Math.max(1, Math.floor((Math.max(...times) - Math.min(...times)) / DAY) + 1);
+  const totals = new Map<string, number>();
+  for (const [k, n] of perDay)
+    totals.set(k.split(':')[0]!, (totals.get(k.split(':')[0]!) ?? 0) + n);
+  const spike = new Set(
+    [...perDay]
+      .filter(([k, n]) => n >= 3 && n > (2 * (totals.get(k.split(':')[0]!) ?? 0)) / days)
+      .map(([k]) => `refund_spike:${k}`)
+  );
+  const credit = new Set(
+    ds.refunds
+      .filter((r) => r.reason === 'manual_credit' && r.amountCents > 20_000)
+      .map((r) => `manual_credit:${r.id}`)
+  );
+  return {
+    duplicate_refund: dup,
+    underbilling: under,
+    tier_mismatch: tier,
+    refund_spike: spike,
+    manual_credit: credit
+  };
+}
+
+export interface QualityRun {
+  opsiq: Record<AnomalyType, Score>;
+  naive: Record<AnomalyType, Score>;
+  triageMs: number;
+  counts: { invoices: number; refunds: number };
+}
+
+/** Generates, loads, triages (no persistence) and scores one dataset. */
+export async function measure(scale: Scale, seed: number): Promise<QualityRun> {
+  const generated = await generateDataset({ scale, seed });
+  const analytics = new AnalyticsService({
+    createBindings: () => createNodeBindings(),
+    idb: new IDBFactory(),
+    maxFileBytes: undefined
+  });
+  await analytics.importCsv({
+    name: `${scale}-${seed}`,
+    source: 'synthetic',
+    files: generated.files,
+    persist: false
+  });
+  const t0 = performance.now();
+  const result = await runInvestigation(
+    {
+      analytics,
+      state: undefined,
+      clock: { now: () => '2026-02-22T00:00:00.000Z', elapsedMs: () => performance.now() },
+      orchestrator: undefined
+    },
+    { memory: undefined, runId: `quality-${scale}-${seed}`, onProgress: undefined }
+  );
+  const triageMs = performance.now() - t0;
+  const truth = truthByType(generated.labels);
+  const naive = naiveFindings(parseDataset(generated.files));
+  const opsiq = {} as Record<AnomalyType, Score>;
+  const naiveScores = {} as Record<AnomalyType, Score>;
+  for (const type of anomalyTypes) {
+    const found = new Set(result.cases.filter((c) => c.type === type).map(labelKey));
+    opsiq[type] = score(found, truth[type]);
+    naiveScores[type] = score(naive[type], truth[type]);
+  }
+  const ds = generated.labels.counts;
+  return {
+    opsiq,
+    naive: naiveScores,
+    triageMs,
+    counts: { invoices: ds.invoices ?? 0, refunds: ds.refunds ?? 0 }
+  };
+}
