@@ -18,7 +18,7 @@ export default defineConfig({
   // One browser at a time: two Chromiums compiling DuckDB's 33 MB wasm on two cores starve
   // each other (and the service-worker precache) far past any useful timeout.
   workers: 1,
-  timeout: 90_000,
+  timeout: 180_000,
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {

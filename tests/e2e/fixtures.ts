@@ -13,7 +13,7 @@ export const demoCounts = {
 
 /** Waits until Mission Control shows the dataset DuckDB reports. */
 export async function waitForDataset(page: Page): Promise<void> {
-  await expect(page.getByTestId('as-of')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('as-of')).toBeVisible({ timeout: 90_000 });
 }
 
 /** Reads the row counts of the dataset card into `{ table: count }`. */

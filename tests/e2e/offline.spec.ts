@@ -106,7 +106,8 @@ test('a new version waits until the person reloads into it', async ({ page }) =>
     appendFileSync(join(dir, 'service-worker.js'), '\n// next version\n');
     server = await serveStatic(dir, port);
     await page.reload();
-    await expect(page.getByTestId('update-banner')).toBeVisible();
+    // The new worker installs (precaching 35 MB) before it waits: give a loaded machine time.
+    await expect(page.getByTestId('update-banner')).toBeVisible({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Reload to update' }).click();
     await page.waitForLoadState('load');
     await waitForDataset(page);

@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import { ConnectivityState } from './connectivity.svelte';
 import { DatasetState } from './dataset.svelte';
+import { InvestigationState } from './investigation.svelte';
 import { WorkspaceState } from './workspace.svelte';
 
 /** Everything the pages share, created once by the root layout. */
@@ -8,6 +9,7 @@ export class AppState {
   readonly dataset = new DatasetState();
   readonly workspace = new WorkspaceState();
   readonly connectivity = new ConnectivityState();
+  readonly investigation = new InvestigationState();
 }
 
 const key = Symbol('opsiq.app');
