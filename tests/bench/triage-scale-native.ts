@@ -10,8 +10,10 @@
  *    rows without errors. The JSON check of `payload_json` (TypeScript, 911 rows) and the
  *    listing of problems (none in generated data) are left out.
  */
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { closeSync, openSync, readSync } from 'node:fs';
+import type { DuckDBConnection, DuckDBInstance as Instance } from '@duckdb/node-api';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tableSpecs, type LogicalType, type TableName } from '../../workers/contracts/tables';
 import { prepareCsv } from '../../workers/services/analytics/csv-file';
@@ -35,6 +37,7 @@ export interface Native {
  * for restarting the scheduler (it tripled a 250 ms query here).
  */
 export async function openNative(threads?: number): Promise<Native> {
+  const { DuckDBInstance } = nodeApi();
   const instance = await DuckDBInstance.create(
     ':memory:',
     threads === undefined ? {} : { threads: String(Math.trunc(threads)) }
@@ -190,4 +193,31 @@ export async function queryJson(
 ): Promise<Record<string, unknown>[]> {
   const reader = await conn.runAndReadAll(sql, params);
   return reader.getRowObjectsJson() as Record<string, unknown>[];
+}
+
+/**
+ * @duckdb/node-api, installed on first use into the bench's own folder rather than as a
+ * devDependency: the registry here serves only its linux-x64 binding, so a lockfile entry for it
+ * makes `npm ci` fail everywhere. Pinned to 1.4.3-r.3, the DuckDB version of duckdb-wasm 1.32.
+ */
+function nodeApi(): { DuckDBInstance: typeof Instance } {
+  const prefix = join(import.meta.dirname, 'out', 'native-duckdb');
+  if (!existsSync(join(prefix, 'node_modules', '@duckdb', 'node-api'))) {
+    console.log('installing @duckdb/node-api@1.4.3-r.3 into tests/bench/out/native-duckdb …');
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--no-save',
+        '--no-package-lock',
+        '--prefix',
+        prefix,
+        '@duckdb/node-api@1.4.3-r.3'
+      ],
+      { stdio: 'inherit' }
+    );
+  }
+  return createRequire(join(prefix, 'package.json'))('@duckdb/node-api') as {
+    DuckDBInstance: typeof Instance;
+  };
 }
