@@ -1,15 +1,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
-export const demoCounts = {
-  customers: 10,
-  subscriptions: 10,
-  invoices: 16,
-  payments: 16,
-  refunds: 11,
-  usage_events: 120,
-  signal_events: 5
-} as const;
+export { demoCounts } from '../support/demo';
 
 /** Waits until Mission Control shows the dataset DuckDB reports. */
 export async function waitForDataset(page: Page): Promise<void> {

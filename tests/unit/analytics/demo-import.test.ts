@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { demoCounts } from '../../support/demo';
 import { counts, demoFiles, makeService } from './harness';
 
 describe('demo dataset import', () => {
@@ -8,15 +9,7 @@ describe('demo dataset import', () => {
     expect(duckdbVersion).toBe('v1.4.3');
     const report = await service.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
     expect(report.problems).toEqual([]);
-    expect(counts(report.status.tables)).toEqual({
-      customers: 10,
-      subscriptions: 10,
-      invoices: 16,
-      payments: 16,
-      refunds: 11,
-      usage_events: 120,
-      signal_events: 5
-    });
+    expect(counts(report.status.tables)).toEqual(demoCounts);
     expect(report.status.missingTables).toEqual([]);
     expect(report.status.asOf).toBe('2026-02-21');
     expect(report.status.asOfTimestamp).toMatch(/^2026-02-21T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

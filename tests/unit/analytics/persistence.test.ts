@@ -1,17 +1,8 @@
 import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OpsiqError } from '../../../workers/contracts/errors';
+import { demoCounts } from '../../support/demo';
 import { counts, demoFiles, fixture, makeService } from './harness';
-
-const demoCounts = {
-  customers: 10,
-  subscriptions: 10,
-  invoices: 16,
-  payments: 16,
-  refunds: 11,
-  usage_events: 120,
-  signal_events: 5
-};
 
 afterEach(() => {
   vi.restoreAllMocks();
