@@ -9,7 +9,8 @@ const benches = [
   'tests/bench/state-durability-chromium.bench.ts',
   'tests/bench/state-durability.bench.ts',
   'tests/bench/dataset-persistence.bench.ts',
-  'tests/bench/triage-scale.bench.ts'
+  'tests/bench/triage-scale.bench.ts',
+  'tests/bench/click-to-cases.bench.ts'
 ];
 
 const only = process.argv.slice(2);
