@@ -101,7 +101,13 @@ export class DatasetState {
         files.map(async (f) => ({ fileName: f.name, data: new Uint8Array(await f.arrayBuffer()) }))
       );
       this.activity = 'Checking and loading rows…';
-      const report = await analyticsWorker().importCsv({ name, source: 'upload', files: payload });
+      // Transferred, not copied: a 300 MB export must not sit in memory twice.
+      const report = await analyticsWorker().importCsv(
+        Comlink.transfer(
+          { name, source: 'upload', files: payload },
+          payload.map((f) => f.data.buffer)
+        )
+      );
       this.lastImport = report;
       this.status = report.status;
       this.phase = 'ready';
