@@ -4,25 +4,12 @@
  * (about a minute). Prints figures only; budgets are judged in the notes.
  */
 import { IDBFactory } from 'fake-indexeddb';
-import * as fakeIdb from 'fake-indexeddb';
+import '../support/fake-idb-globals';
 import { exportIpc } from '../../workers/services/analytics/arrow-ipc';
 import { prepareCsv } from '../../workers/services/analytics/csv-file';
 import { loadCsv, rowsOf } from '../../workers/services/analytics/load-table';
 import { AnalyticsService } from '../../workers/services/analytics-service';
 import { createNodeBindings } from '../../workers/services/duckdb-node';
-
-for (const name of [
-  'IDBRequest',
-  'IDBOpenDBRequest',
-  'IDBDatabase',
-  'IDBTransaction',
-  'IDBObjectStore',
-  'IDBIndex',
-  'IDBCursor',
-  'IDBCursorWithValue'
-] as const) {
-  (globalThis as Record<string, unknown>)[name] ??= fakeIdb[name];
-}
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const tiers = ['starter', 'pro', 'enterprise'] as const;

@@ -1,26 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
-import * as fakeIdb from 'fake-indexeddb';
+import '../../support/fake-idb-globals';
 import { IDBFactory } from 'fake-indexeddb';
 import type { CsvFile } from '../../../workers/contracts/analytics';
 import { AnalyticsService } from '../../../workers/services/analytics-service';
 import { createNodeBindings } from '../../../workers/services/duckdb-node';
-
-// `idb` recognises requests with `instanceof IDBRequest` etc., globals a worker has and Node lacks.
-// Only the classes are installed: each test still passes its own factory.
-for (const name of [
-  'IDBRequest',
-  'IDBOpenDBRequest',
-  'IDBDatabase',
-  'IDBTransaction',
-  'IDBObjectStore',
-  'IDBIndex',
-  'IDBCursor',
-  'IDBCursorWithValue'
-] as const) {
-  (globalThis as Record<string, unknown>)[name] ??= fakeIdb[name];
-}
 
 export const demoDir = join(import.meta.dirname, '../../../data/demo');
 export const fixtureDir = join(import.meta.dirname, '../../fixtures/csv');
