@@ -1,11 +1,12 @@
 import { Comlink } from './contracts/wire';
 import { AnalyticsService } from './services/analytics-service';
-import { createBrowserBindings } from './services/duckdb-browser';
+import { createBrowserBindings, registerFile } from './services/duckdb-browser';
 
 Comlink.expose(
   new AnalyticsService({
     createBindings: ({ wasmUrl }) => createBrowserBindings(wasmUrl),
     idb: indexedDB,
-    maxFileBytes: undefined
+    maxFileBytes: undefined,
+    registerContent: registerFile
   })
 );

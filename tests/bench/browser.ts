@@ -11,7 +11,9 @@ export async function launchChromium(): Promise<Browser> {
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
-      '--disable-component-update'
+      '--disable-component-update',
+      // For experiments, e.g. BENCH_CHROMIUM_ARGS='--js-flags=--no-wasm-lazy-compilation'.
+      ...(process.env.BENCH_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [])
     ]
   });
 }

@@ -109,7 +109,11 @@ export async function loadLikeApp(
 ) {
   for (const name of tables) {
     const path = join(dir, `${name}.csv`);
-    const csv = prepareCsv(`${name}.csv`, new TextEncoder().encode(headerOf(path)), 1024 ** 3);
+    const csv = await prepareCsv(
+      `${name}.csv`,
+      new TextEncoder().encode(headerOf(path)),
+      1024 ** 3
+    );
     if (!csv.ok) throw new Error(`${name}: ${csv.reason}`);
     const raw = csv.columns.map((c) => `${literal(`c${c.index}`)}: 'VARCHAR'`).join(', ');
     await conn.run(

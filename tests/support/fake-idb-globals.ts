@@ -13,7 +13,8 @@ for (const name of [
   'IDBObjectStore',
   'IDBIndex',
   'IDBCursor',
-  'IDBCursorWithValue'
+  'IDBCursorWithValue',
+  'IDBKeyRange'
 ] as const) {
   (globalThis as Record<string, unknown>)[name] ??= fakeIdb[name];
 }

@@ -23,9 +23,11 @@ export const datasetSourceSchema = z.enum(datasetSources);
 export const csvFileSchema = z.object({
   fileName: z.string().trim().min(1).max(255),
   // Any Uint8Array (Node's Buffer too); `z.instanceof` would narrow the type to ArrayBuffer-backed.
+  // A `Blob`/`File` is the cheap way in from the browser: it is read lazily, never copied whole.
   data: z.union([
     z.string(),
-    z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected text or bytes')
+    z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected text or bytes'),
+    z.custom<Blob>((v) => typeof Blob !== 'undefined' && v instanceof Blob, 'expected a file')
   ])
 });
 export type CsvFile = z.infer<typeof csvFileSchema>;

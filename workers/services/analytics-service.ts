@@ -21,8 +21,14 @@ import { tableNames, type TableName } from '../contracts/tables';
 import { defaultMaxFileBytes, prepareCsv } from './analytics/csv-file';
 import { exportIpc } from './analytics/arrow-ipc';
 import { buildStatus, datasetId } from './analytics/dataset-status';
-import { loadCsv, rowsOf, type LoadResult } from './analytics/load-table';
-import { DatasetStore, datasetFormatVersion } from './analytics/persistence';
+import {
+  loadCsv,
+  registerCopy,
+  rowsOf,
+  type LoadResult,
+  type RegisterContent
+} from './analytics/load-table';
+import { DatasetStore } from './analytics/persistence';
 import { isMultipleStatementsError, readOnlyRejection } from './analytics/read-only-sql';
 import { tableToJson } from './analytics/to-json';
 import { ident } from './analytics/validation-sql';
@@ -34,6 +40,11 @@ export interface AnalyticsDependencies {
   readonly idb: IDBFactory;
   /** Per-file size cap; `undefined` means 1 GB. */
   readonly maxFileBytes: number | undefined;
+  /**
+   * How DuckDB gets a file's content. The browser hands DuckDB the `File` itself (read lazily
+   * with FileReaderSync); the default copies the bytes into DuckDB's memory.
+   */
+  readonly registerContent?: RegisterContent;
 }
 
 interface Engine {
@@ -72,12 +83,12 @@ export class AnalyticsService implements AnalyticsApi {
       const problems: ImportProblem[] = [];
       const notes: string[] = [];
       const loaded: LoadResult[] = [];
-      const hashed: { fileName: string; bytes: Uint8Array }[] = [];
+      const hashed: { fileName: string; digest: Uint8Array }[] = [];
       let problemsOmitted = 0;
       dropStaging(conn);
       try {
         for (const file of parsed.files) {
-          const csv = prepareCsv(file.fileName, file.data, maxBytes);
+          const csv = await prepareCsv(file.fileName, file.data, maxBytes);
           if (!csv.ok) {
             problems.push({
               ...(csv.table ? { table: csv.table } : {}),
@@ -95,14 +106,21 @@ export class AnalyticsService implements AnalyticsApi {
             });
             continue;
           }
-          const result = loadCsv(db, conn, csv, staging(csv.spec.name), problemLimitPerFile);
+          const result = await loadCsv(
+            db,
+            conn,
+            csv,
+            staging(csv.spec.name),
+            problemLimitPerFile,
+            this.#deps.registerContent ?? registerCopy
+          );
           if ('failed' in result) {
             problems.push({ table: csv.spec.name, file: file.fileName, reason: result.failed });
             continue;
           }
           notes.push(...csv.notes);
           loaded.push(result);
-          hashed.push({ fileName: file.fileName, bytes: csv.bytes });
+          hashed.push({ fileName: file.fileName, digest: csv.digest });
           problems.push(...result.problems);
           problemsOmitted += result.problemsOmitted;
         }
@@ -142,18 +160,16 @@ export class AnalyticsService implements AnalyticsApi {
           persisted: parsed.persist
         };
         if (parsed.persist) {
-          const tables = loaded.map((t) => ({
-            name: t.table,
-            ipc: exportIpc(conn, staging(t.table))
-          }));
-          await this.#store.save({
-            formatVersion: datasetFormatVersion,
-            id,
-            status: dataset,
-            report,
-            labels: parsed.labels,
-            tables
-          });
+          await this.#store.save(
+            {
+              id,
+              status: dataset,
+              report,
+              labels: parsed.labels,
+              tables: loaded.map((t) => t.table)
+            },
+            (name) => exportIpc(conn, staging(name))
+          );
         }
         activate(
           conn,
@@ -182,24 +198,22 @@ export class AnalyticsService implements AnalyticsApi {
       if (!stored) return null;
       dropStaging(conn);
       try {
-        for (const table of stored.tables) {
-          conn.insertArrowFromIPCStream(table.ipc, { name: staging(table.name), create: true });
-          const [row] = rowsOf(
-            conn,
-            `SELECT count(*)::DOUBLE AS n FROM ${ident(staging(table.name))}`
-          );
-          const expected = stored.status.tables.find((t) => t.name === table.name)?.rowCount;
+        for (const name of stored.tables) {
+          // One table in memory at a time: read, hand to DuckDB, let go.
+          conn.insertArrowFromIPCStream(await stored.readTable(name), {
+            name: staging(name),
+            create: true
+          });
+          const [row] = rowsOf(conn, `SELECT count(*)::DOUBLE AS n FROM ${ident(staging(name))}`);
+          const expected = stored.status.tables.find((t) => t.name === name)?.rowCount;
           if (row?.n !== expected) {
             throw new OpsiqError(
               'state_corrupted',
-              `The saved dataset could not be read (${table.name} has ${String(row?.n)} rows, expected ${String(expected)}); load your data again.`
+              `The saved dataset could not be read (${name} has ${String(row?.n)} rows, expected ${String(expected)}); load your data again.`
             );
           }
         }
-        activate(
-          conn,
-          stored.tables.map((t) => t.name)
-        );
+        activate(conn, stored.tables);
       } catch (error) {
         if (error instanceof OpsiqError) throw error;
         throw new OpsiqError(

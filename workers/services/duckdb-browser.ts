@@ -64,3 +64,13 @@ function streamWasmForCodeCache(db: DuckDBBindings, wasmUrl: string): Promise<ne
   };
   return failed;
 }
+
+/**
+ * A chosen `File` is registered as a handle DuckDB reads slice by slice with FileReaderSync
+ * (this worker is where DuckDB runs, so the synchronous reader is allowed): a 300 MB CSV is never
+ * copied into the heap whole. Bytes already in memory are copied in as before.
+ */
+export function registerFile(db: DuckDBBindings, name: string, content: Uint8Array | Blob): void {
+  if (content instanceof Uint8Array) db.registerFileBuffer(name, content);
+  else db.registerFileHandle(name, content, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+}

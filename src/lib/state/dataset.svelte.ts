@@ -94,20 +94,16 @@ export class DatasetState {
   async importFiles(files: readonly File[], name: string): Promise<ImportReport | null> {
     const previousPhase = this.phase;
     this.phase = 'loading';
-    this.activity = `Reading ${files.length} file${files.length === 1 ? '' : 's'}…`;
+    this.activity = `Checking and loading ${files.length} file${files.length === 1 ? '' : 's'}…`;
     this.error = null;
     try {
-      const payload = await Promise.all(
-        files.map(async (f) => ({ fileName: f.name, data: new Uint8Array(await f.arrayBuffer()) }))
-      );
-      this.activity = 'Checking and loading rows…';
-      // Transferred, not copied: a 300 MB export must not sit in memory twice.
-      const report = await analyticsWorker().importCsv(
-        Comlink.transfer(
-          { name, source: 'upload', files: payload },
-          payload.map((f) => f.data.buffer)
-        )
-      );
+      // The File objects themselves: the worker streams over them and DuckDB reads them in
+      // slices, so a 300 MB export is never read into memory whole on either side.
+      const report = await analyticsWorker().importCsv({
+        name,
+        source: 'upload',
+        files: files.map((f) => ({ fileName: f.name, data: f }))
+      });
       this.lastImport = report;
       this.status = report.status;
       this.phase = 'ready';

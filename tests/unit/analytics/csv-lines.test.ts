@@ -21,3 +21,17 @@ describe('CsvLineIndex maps DuckDB units and loaded rows to physical lines', () 
     expect([0, 1].map((r) => quoted.lineOfRow(r))).toEqual([2, 4]);
   });
 });
+
+describe('CsvLineIndex.of reads a file chunk by chunk', () => {
+  const text = 'a,b\r\n1,2\r\n"x\r\ny",3\r\n\r\n4,5,6\r\n7,8\n"p ""q""\nr",9\n';
+  const whole = new CsvLineIndex(bytes(text), new Set([5]));
+
+  it.each([1, 2, 3, 7, 1024])(
+    'gives the same lines with %i-byte chunks of a Blob',
+    async (size) => {
+      const chunked = await CsvLineIndex.of(new Blob([text]), new Set([5]), size);
+      for (let u = 1; u <= 9; u++) expect(chunked.lineOfUnit(u)).toBe(whole.lineOfUnit(u));
+      for (let r = 0; r <= 5; r++) expect(chunked.lineOfRow(r)).toBe(whole.lineOfRow(r));
+    }
+  );
+});

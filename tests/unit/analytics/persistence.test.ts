@@ -67,20 +67,13 @@ describe('dataset persistence in IndexedDB', () => {
     const idb = new IDBFactory();
     const { service } = makeService({ idb });
     const report = await service.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
-    await new Promise<void>((resolve, reject) => {
-      const open = idb.open('opsiq-datasets');
-      open.onsuccess = () => {
-        const tx = open.result.transaction('datasets', 'readwrite');
-        const store = tx.objectStore('datasets');
-        const get = store.get(report.status.id);
-        get.onsuccess = () =>
-          store.put({ ...get.result, formatVersion: 99, tables: 'garbage' }, report.status.id);
-        tx.oncomplete = () => {
-          open.result.close();
-          resolve();
-        };
-        tx.onerror = () => reject(tx.error);
-      };
+    expect(report.persisted).toBe(true);
+    await rawIdb(idb, ['meta', 'datasets'], async (stores) => {
+      const slot = (await request(stores.meta.get('active'))) as { slot: string };
+      const record = (await request(stores.datasets.get(slot.slot))) as object;
+      await request(
+        stores.datasets.put({ ...record, formatVersion: 99, tables: 'garbage' }, slot.slot)
+      );
     });
     const error = await makeService({ idb })
       .service.restore()
@@ -128,17 +121,141 @@ describe('dataset persistence in IndexedDB', () => {
       source: 'upload',
       files: [fixture('refunds_semicolon.csv')]
     });
-    const keys = await new Promise<IDBValidKey[]>((resolve) => {
-      const open = idb.open('opsiq-datasets');
-      open.onsuccess = () => {
-        const req = open.result.transaction('datasets').objectStore('datasets').getAllKeys();
-        req.onsuccess = () => {
-          open.result.close();
-          resolve(req.result);
-        };
-      };
-    });
-    expect(keys).toEqual([second.status.id]);
+    const { datasetKeys, tableKeys, pointer } = await rawIdb(
+      idb,
+      ['meta', 'datasets', 'tables'],
+      async (stores) => ({
+        datasetKeys: await request(stores.datasets.getAllKeys()),
+        tableKeys: await request(stores.tables.getAllKeys()),
+        pointer: (await request(stores.meta.get('active'))) as { id: string; slot: string }
+      })
+    );
+    expect(pointer.id).toBe(second.status.id);
+    expect(datasetKeys).toEqual([pointer.slot]);
+    // Only the new dataset's one table is left: the demo's seven were deleted with it.
+    expect(tableKeys).toEqual([`${pointer.slot}/refunds`]);
     expect(await makeService({ idb }).service.restore()).toEqual(second.status);
   });
+
+  it('importing the active dataset again, with a full disk, keeps the stored copy intact', async () => {
+    const idb = new IDBFactory();
+    const { service } = makeService({ idb });
+    const first = await service.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
+    const realPut = IDBObjectStore.prototype.put;
+    let puts = 0;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      value: unknown,
+      key?: IDBValidKey
+    ) {
+      // Fail half-way through writing the same dataset's tables again.
+      if (this.name === 'tables' && ++puts > 3)
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return realPut.call(this, value, key);
+    });
+    const error = await service
+      .importCsv({ name: 'Demo', source: 'demo', files: demoFiles() })
+      .catch((e: unknown) => e);
+    expect((error as OpsiqError).code).toBe('storage_full');
+    vi.restoreAllMocks();
+    const again = makeService({ idb }).service;
+    expect(await again.restore()).toEqual(first.status);
+    expect((await again.query('SELECT count(*)::INTEGER AS n FROM usage_events')).rows).toEqual([
+      { n: demoCounts.usage_events }
+    ]);
+    const tableKeys = await rawIdb(idb, ['tables'], (s) => request(s.tables.getAllKeys()));
+    expect(tableKeys).toHaveLength(7);
+  });
+
+  it('a missing table record is reported as state_corrupted', async () => {
+    const idb = new IDBFactory();
+    await makeService({ idb }).service.importCsv({
+      name: 'Demo',
+      source: 'demo',
+      files: demoFiles()
+    });
+    await rawIdb(idb, ['meta', 'tables'], async (stores) => {
+      const { slot } = (await request(stores.meta.get('active'))) as { slot: string };
+      await request(stores.tables.delete(`${slot}/invoices`));
+    });
+    const error = await makeService({ idb })
+      .service.restore()
+      .catch((e: unknown) => e);
+    expect((error as OpsiqError).code).toBe('state_corrupted');
+    expect((error as OpsiqError).message).toMatch(/table invoices is missing/);
+  });
+
+  it('reads a dataset saved in format 1 (all tables in one record) by an earlier version', async () => {
+    // Write format 1 exactly as the earlier version did, from a real export.
+    const source = new IDBFactory();
+    const { service } = makeService({ idb: source });
+    const report = await service.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
+    const tables = await rawIdb(source, ['meta', 'tables'], async (stores) => {
+      const { slot } = (await request(stores.meta.get('active'))) as { slot: string };
+      return Promise.all(
+        report.tables.map(async (t) => ({
+          name: t.table,
+          ipc: (await request(stores.tables.get(`${slot}/${t.table}`))) as Uint8Array
+        }))
+      );
+    });
+    const idb = new IDBFactory();
+    await new Promise<void>((resolve, reject) => {
+      const open = idb.open('opsiq-datasets', 1);
+      open.onupgradeneeded = () => {
+        open.result.createObjectStore('datasets');
+        open.result.createObjectStore('meta');
+      };
+      open.onsuccess = () => {
+        const tx = open.result.transaction(['datasets', 'meta'], 'readwrite');
+        const id = report.status.id;
+        tx.objectStore('datasets').put(
+          { formatVersion: 1, id, status: report.status, report, tables },
+          id
+        );
+        tx.objectStore('meta').put({ formatVersion: 1, id }, 'active');
+        tx.oncomplete = () => {
+          open.result.close();
+          resolve();
+        };
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+    const upgraded = makeService({ idb }).service;
+    expect(await upgraded.restore()).toEqual(report.status);
+    expect((await upgraded.query('SELECT count(*)::INTEGER AS n FROM invoices')).rows).toEqual([
+      { n: demoCounts.invoices }
+    ]);
+  });
 });
+
+type Stores<N extends string> = Record<N, IDBObjectStore>;
+
+/** Runs `task` in one readwrite transaction over the OpsIQ dataset database, as the app left it. */
+async function rawIdb<N extends string, T>(
+  idb: IDBFactory,
+  names: readonly N[],
+  task: (stores: Stores<N>) => Promise<T>
+): Promise<T> {
+  const db = await request(idb.open('opsiq-datasets'));
+  try {
+    const tx = db.transaction(names, 'readwrite');
+    const stores = Object.fromEntries(names.map((n) => [n, tx.objectStore(n)])) as Stores<N>;
+    const done = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    const result = await task(stores);
+    await done;
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}

@@ -1,4 +1,12 @@
 import {
+  ChunkedDigest,
+  contentSize,
+  forEachChunk,
+  fromOffset,
+  readRange,
+  type CsvContent
+} from './csv-content';
+import {
   requiredColumns,
   tableSpecs,
   type ColumnSpec,
@@ -24,8 +32,10 @@ export interface HeaderColumn {
 export interface AcceptedCsv {
   readonly ok: true;
   readonly fileName: string;
-  /** UTF-8 bytes without BOM: DuckDB's byte positions and our line scan both refer to them. */
-  readonly bytes: Uint8Array;
+  /** UTF-8 content without BOM: DuckDB's byte positions and our line scan both refer to it. */
+  readonly content: CsvContent;
+  /** SHA-256 of `content` (chunked, see `ChunkedDigest`), for the dataset id. */
+  readonly digest: Uint8Array;
   readonly spec: TableSpec;
   readonly delimiter: string;
   readonly columns: readonly HeaderColumn[];
@@ -49,11 +59,11 @@ const delimiterNames: Record<string, string> = {
 };
 const maxColumns = 1000;
 
-export function prepareCsv(
+export async function prepareCsv(
   fileName: string,
-  data: string | Uint8Array,
+  data: string | CsvContent,
   maxBytes: number
-): AcceptedCsv | RejectedCsv {
+): Promise<AcceptedCsv | RejectedCsv> {
   const reject = (reason: string, table?: TableName): RejectedCsv => ({
     ok: false,
     fileName,
@@ -65,16 +75,19 @@ export function prepareCsv(
     return reject(tooBig(data.length, maxBytes));
   if (typeof data === 'string' && data.includes('\u0000'))
     return reject('not a text CSV file (it contains NUL characters)');
-  let bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  if (bytes.length > maxBytes) return reject(tooBig(bytes.length, maxBytes));
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
-    bytes = bytes.subarray(3);
-  if (bytes.every(isSpace)) return reject('file is empty');
-  if (bytes.indexOf(0) !== -1) return reject('not a text CSV file (it contains NUL bytes)');
-  if (typeof data !== 'string' && !isUtf8(bytes))
-    return reject('not a text CSV file (it is not valid UTF-8 text)');
+  let content: CsvContent = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  if (contentSize(content) > maxBytes) return reject(tooBig(contentSize(content), maxBytes));
+  const head = await readRange(content, 0, 3);
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) content = fromOffset(content, 3);
 
-  const headerLine = firstLine(bytes);
+  // One streaming pass: emptiness, NUL bytes, UTF-8 validity and the content digest.
+  const scan = await scanContent(content, typeof data !== 'string');
+  if (!scan.hasText) return reject('file is empty');
+  if (scan.hasNul) return reject('not a text CSV file (it contains NUL bytes)');
+  if (!scan.utf8) return reject('not a text CSV file (it is not valid UTF-8 text)');
+  const digest = await scan.digest.digest();
+
+  const headerLine = firstLine(await readRange(content, 0, 64 * 1024));
   const byName = tableFromFileName(fileName);
   for (const delimiter of delimiters) {
     const header = splitHeader(headerLine, delimiter);
@@ -96,7 +109,17 @@ export function prepareCsv(
     const extraColumns = mapped.filter((c) => c.spec === null).map((c) => c.name);
     if (extraColumns.length > 0)
       notes.push(`${fileName}: extra columns kept as text: ${extraColumns.join(', ')}`);
-    return { ok: true, fileName, bytes, spec, delimiter, columns: mapped, extraColumns, notes };
+    return {
+      ok: true,
+      fileName,
+      content,
+      digest,
+      spec,
+      delimiter,
+      columns: mapped,
+      extraColumns,
+      notes
+    };
   }
 
   const commaHeader = splitHeader(headerLine, ',');
@@ -123,13 +146,32 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
 }
 
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
+async function scanContent(content: CsvContent, checkUtf8: boolean) {
+  const digest = new ChunkedDigest();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let hasText = false;
+  let hasNul = false;
+  let utf8 = true;
+  await forEachChunk(content, async (chunk) => {
+    hasText ||= !chunk.every(isSpace);
+    hasNul ||= chunk.indexOf(0) !== -1;
+    if (checkUtf8 && utf8 && !hasNul) {
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        utf8 = false;
+      }
+    }
+    await digest.update(chunk);
+  });
+  if (checkUtf8 && utf8 && !hasNul) {
+    try {
+      decoder.decode();
+    } catch {
+      utf8 = false;
+    }
   }
+  return { hasText, hasNul, utf8, digest };
 }
 
 /** The header record as text; a header spanning lines (quoted newline) is cut at 64 KB. */

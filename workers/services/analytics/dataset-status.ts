@@ -1,34 +1,23 @@
 import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { DatasetStatus } from '../../contracts/analytics';
 import { tableNames, tableSpec, type TableName } from '../../contracts/tables';
+import { concat, sha256 } from './csv-content';
 import { rowsOf } from './load-table';
 import { ident } from './validation-sql';
 
 /** Deterministic id: the same name and file contents give the same id on every machine. */
 export async function datasetId(
   name: string,
-  files: readonly { fileName: string; bytes: Uint8Array }[]
+  files: readonly { fileName: string; digest: Uint8Array }[]
 ): Promise<string> {
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [encoder.encode(name)];
   const sorted = [...files].sort((a, b) =>
     a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0
   );
-  for (const file of sorted) {
-    parts.push(encoder.encode(`\u0000${file.fileName}\u0000`));
-    // Hash each file on its own so a 1 GB file is never copied into one big buffer.
-    parts.push(
-      new Uint8Array(await crypto.subtle.digest('SHA-256', file.bytes as Uint8Array<ArrayBuffer>))
-    );
-  }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    joined.set(p, offset);
-    offset += p.length;
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', joined));
+  for (const file of sorted)
+    parts.push(encoder.encode(`\u0000${file.fileName}\u0000`), file.digest);
+  const digest = await sha256(concat(parts));
   return `ds_${Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 

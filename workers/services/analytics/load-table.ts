@@ -1,5 +1,6 @@
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { ImportProblem, ImportedTable } from '../../contracts/analytics';
+import type { CsvContent } from './csv-content';
 import type { AcceptedCsv } from './csv-file';
 import { CsvLineIndex } from './csv-lines';
 import {
@@ -38,15 +39,35 @@ function num(value: unknown): number {
 
 let fileCounter = 0;
 
-export function loadCsv(
+/** Makes `content` readable by DuckDB under `name`: a `Blob` is read by DuckDB lazily where the host can. */
+export type RegisterContent = (
+  db: DuckDBBindings,
+  name: string,
+  content: CsvContent
+) => void | Promise<void>;
+
+/** Copies the bytes into DuckDB's memory: the Node host, and any in-memory content. */
+export async function registerCopy(
+  db: DuckDBBindings,
+  name: string,
+  content: CsvContent
+): Promise<void> {
+  db.registerFileBuffer(
+    name,
+    content instanceof Uint8Array ? content : new Uint8Array(await content.arrayBuffer())
+  );
+}
+
+export async function loadCsv(
   db: DuckDBBindings,
   conn: DuckDBConnection,
   csv: AcceptedCsv,
   target: string,
-  limit: number
-): LoadResult | { failed: string } {
+  limit: number,
+  register: RegisterContent
+): Promise<LoadResult | { failed: string }> {
   const fileId = `opsiq_import_${++fileCounter}.csv`;
-  db.registerFileBuffer(fileId, csv.bytes);
+  await register(db, fileId, csv.content);
   try {
     const structural = readRaw(conn, csv, fileId);
     if ('failed' in structural) return structural;
@@ -75,7 +96,7 @@ export function loadCsv(
 
     const listed =
       structural.problems.length + rowErrors.total > 0
-        ? listProblems(conn, csv, structural.problems, limit)
+        ? await listProblems(conn, csv, structural.problems, limit)
         : [];
     return {
       table: csv.spec.name,
@@ -206,13 +227,13 @@ function checkJson(conn: DuckDBConnection, raw: string, column: string): void {
   }
 }
 
-function listProblems(
+async function listProblems(
   conn: DuckDBConnection,
   csv: AcceptedCsv,
   structural: readonly StructuralProblem[],
   limit: number
-): ImportProblem[] {
-  const index = new CsvLineIndex(csv.bytes, new Set(structural.map((p) => p.unit)));
+): Promise<ImportProblem[]> {
+  const index = await CsvLineIndex.of(csv.content, new Set(structural.map((p) => p.unit)));
   const table = csv.spec.name;
   const file = csv.fileName;
   const rowProblems = rowsOf(

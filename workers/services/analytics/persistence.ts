@@ -2,44 +2,65 @@ import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { datasetStatusSchema, importReportSchema } from '../../contracts/analytics';
 import { isQuotaError, OpsiqError } from '../../contracts/errors';
-import { tableNameSchema } from '../../contracts/tables';
+import { tableNameSchema, type TableName } from '../../contracts/tables';
 
 /**
- * The active dataset in IndexedDB: one record per dataset (each table as an Arrow IPC stream,
- * which DuckDB re-inserts far faster than it re-parses CSV) and an `active` pointer. A new record
- * is written in full before the pointer moves, and the old record is deleted only after, so a
- * full disk or a crash mid-write leaves the previous dataset readable.
+ * The active dataset in IndexedDB. Each table is its own record (an Arrow IPC stream, which
+ * DuckDB re-inserts far faster than it re-parses CSV), written and read one at a time so a large
+ * dataset is never held in memory twice; a small record describes the dataset, and an `active`
+ * pointer names it. A new dataset is written in full under a fresh slot before the pointer
+ * moves, and the old slot is deleted only after, so a full disk or a crash mid-write leaves the
+ * previous dataset readable.
+ *
+ * Format 1 (one record holding every table) is still read, so data saved by an earlier version
+ * survives the upgrade; it is replaced by format 2 at the next import.
  */
 
 const dbName = 'opsiq-datasets';
-const dbVersion = 1;
-export const datasetFormatVersion = 1;
+const dbVersion = 2;
+export const datasetFormatVersion = 2;
 
-export const storedDatasetSchema = z.object({
+const ipcSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
+
+const datasetMetaSchema = z.object({
   formatVersion: z.literal(datasetFormatVersion),
   id: z.string().min(1),
   status: datasetStatusSchema,
   report: importReportSchema,
   /** Ground-truth labels of a generated dataset; absent for real data. */
   labels: z.unknown().optional(),
-  tables: z.array(
-    z.object({
-      name: tableNameSchema,
-      ipc: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes')
-    })
-  )
+  tables: z.array(tableNameSchema)
 });
-export type StoredDataset = z.infer<typeof storedDatasetSchema>;
+export type DatasetMeta = z.infer<typeof datasetMetaSchema>;
 
-const activePointerSchema = z.object({
-  formatVersion: z.literal(datasetFormatVersion),
-  id: z.string().min(1)
+const legacyDatasetSchema = datasetMetaSchema.extend({
+  formatVersion: z.literal(1),
+  tables: z.array(z.object({ name: tableNameSchema, ipc: ipcSchema }))
 });
+
+const activePointerSchema = z.discriminatedUnion('formatVersion', [
+  z.object({ formatVersion: z.literal(1), id: z.string().min(1) }),
+  z.object({
+    formatVersion: z.literal(datasetFormatVersion),
+    id: z.string().min(1),
+    slot: z.string().min(1)
+  })
+]);
+type ActivePointer = z.infer<typeof activePointerSchema>;
+
+/** A stored dataset whose tables are read on demand, one at a time. */
+export interface StoredDataset extends Omit<DatasetMeta, 'formatVersion'> {
+  readTable(name: TableName): Promise<Uint8Array>;
+}
 
 interface DatasetsDb extends DBSchema {
   datasets: { key: string; value: unknown };
+  tables: { key: string; value: unknown };
   meta: { key: string; value: unknown };
 }
+
+const tableKey = (slot: string, name: string) => `${slot}/${name}`;
+const slotRange = (slot: string) => IDBKeyRange.bound(`${slot}/`, `${slot}/\uffff`);
 
 export class DatasetStore {
   readonly #idb: IDBFactory;
@@ -49,25 +70,35 @@ export class DatasetStore {
     this.#idb = idb;
   }
 
-  /** Saves `record` and makes it the active dataset. */
-  async save(record: StoredDataset): Promise<void> {
+  /**
+   * Saves a dataset and makes it the active one. `exportTable` is called for one table at a
+   * time, and its bytes are committed before the next is asked for.
+   */
+  async save(
+    meta: Omit<DatasetMeta, 'formatVersion'>,
+    exportTable: (name: TableName) => Uint8Array
+  ): Promise<void> {
     const db = await this.#open();
+    // A fresh slot per save: re-importing the active dataset (same id) never overwrites it.
+    const slot = `${meta.id}~${crypto.randomUUID()}`;
     try {
-      await db.put('datasets', record, record.id);
-    } catch (error) {
-      throw storageError(error);
-    }
-    try {
-      const tx = db.transaction(['meta', 'datasets'], 'readwrite');
+      for (const name of meta.tables) {
+        await db.put('tables', exportTable(name), tableKey(slot, name));
+      }
+      await db.put('datasets', { ...meta, formatVersion: datasetFormatVersion }, slot);
+      const tx = db.transaction(['meta', 'datasets', 'tables'], 'readwrite');
       const previous = activePointerSchema.safeParse(await tx.objectStore('meta').get('active'));
       await tx
         .objectStore('meta')
-        .put({ formatVersion: datasetFormatVersion, id: record.id }, 'active');
-      if (previous.success && previous.data.id !== record.id)
-        await tx.objectStore('datasets').delete(previous.data.id);
+        .put({ formatVersion: datasetFormatVersion, id: meta.id, slot }, 'active');
+      if (previous.success) {
+        const old = previousSlot(previous.data);
+        await tx.objectStore('datasets').delete(old);
+        await tx.objectStore('tables').delete(slotRange(old));
+      }
       await tx.done;
     } catch (error) {
-      await db.delete('datasets', record.id).catch(() => undefined);
+      await this.#dropSlot(db, slot).catch(() => undefined);
       throw storageError(error);
     }
   }
@@ -80,20 +111,52 @@ export class DatasetStore {
     const pointer = activePointerSchema.safeParse(pointerValue);
     if (!pointer.success)
       throw corrupted('its pointer has an unknown format', z.prettifyError(pointer.error));
-    const value: unknown = await db.get('datasets', pointer.data.id);
-    if (value === undefined) throw corrupted('the record is missing', pointer.data.id);
-    const record = storedDatasetSchema.safeParse(value);
-    if (!record.success)
-      throw corrupted('the record failed validation', z.prettifyError(record.error));
-    return record.data;
+    const slot = previousSlot(pointer.data);
+    const value: unknown = await db.get('datasets', slot);
+    if (value === undefined) throw corrupted('the record is missing', slot);
+
+    if (pointer.data.formatVersion === 1) {
+      const legacy = legacyDatasetSchema.safeParse(value);
+      if (!legacy.success)
+        throw corrupted('the record failed validation', z.prettifyError(legacy.error));
+      const { tables, ...rest } = legacy.data;
+      return {
+        ...withoutVersion(rest),
+        tables: tables.map((t) => t.name),
+        readTable: (name) => {
+          const table = tables.find((t) => t.name === name);
+          return table ? Promise.resolve(table.ipc) : Promise.reject(missingTable(name));
+        }
+      };
+    }
+    const meta = datasetMetaSchema.safeParse(value);
+    if (!meta.success) throw corrupted('the record failed validation', z.prettifyError(meta.error));
+    return {
+      ...withoutVersion(meta.data),
+      readTable: async (name) => {
+        const ipc = ipcSchema.safeParse(await db.get('tables', tableKey(slot, name)));
+        if (!ipc.success) throw missingTable(name);
+        return ipc.data;
+      }
+    };
   }
 
   async clear(): Promise<void> {
     const db = await this.#open();
-    const tx = db.transaction(['meta', 'datasets'], 'readwrite');
+    const tx = db.transaction(['meta', 'datasets', 'tables'], 'readwrite');
     await Promise.all([
       tx.objectStore('meta').clear(),
       tx.objectStore('datasets').clear(),
+      tx.objectStore('tables').clear(),
+      tx.done
+    ]);
+  }
+
+  async #dropSlot(db: IDBPDatabase<DatasetsDb>, slot: string): Promise<void> {
+    const tx = db.transaction(['datasets', 'tables'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('datasets').delete(slot),
+      tx.objectStore('tables').delete(slotRange(slot)),
       tx.done
     ]);
   }
@@ -104,8 +167,8 @@ export class DatasetStore {
       const request = this.#idb.open(dbName, dbVersion);
       request.onupgradeneeded = () => {
         const raw = request.result;
-        if (!raw.objectStoreNames.contains('datasets')) raw.createObjectStore('datasets');
-        if (!raw.objectStoreNames.contains('meta')) raw.createObjectStore('meta');
+        for (const store of ['datasets', 'tables', 'meta'])
+          if (!raw.objectStoreNames.contains(store)) raw.createObjectStore(store);
       };
       const db = (await wrap(request)) as unknown as IDBPDatabase<DatasetsDb>;
       // Another tab upgrading the schema must not be blocked by this connection.
@@ -123,6 +186,21 @@ export class DatasetStore {
     });
     return this.#db;
   }
+}
+
+/** Where a pointer's dataset lives: format 1 stored it under its id. */
+function previousSlot(pointer: ActivePointer): string {
+  return pointer.formatVersion === 1 ? pointer.id : pointer.slot;
+}
+
+function withoutVersion<T extends { formatVersion: unknown }>(record: T): Omit<T, 'formatVersion'> {
+  const rest: Partial<T> = { ...record };
+  delete rest.formatVersion;
+  return rest as Omit<T, 'formatVersion'>;
+}
+
+function missingTable(name: string): OpsiqError {
+  return corrupted(`table ${name} is missing`, name);
 }
 
 function corrupted(what: string, details: string): OpsiqError {

@@ -1,21 +1,24 @@
 /**
  * Each invoice beside the subscription in force on its date (the latest start_date ≤
- * invoice_date, an ASOF join) and its rank among the customer's invoices. Underbilling and tier
- * mismatch read the same context, so an invoice billed on the wrong tier is judged once: as a
- * tier mismatch, never also as underbilling.
+ * invoice_date, an ASOF join). Underbilling and tier mismatch read the same context, so an
+ * invoice billed on the wrong tier is judged once: as a tier mismatch, never also as
+ * underbilling. A detector that needs only some invoices passes a `filter` on the invoice's own
+ * columns (alias `i`); it applies before the join, which then sees a handful of rows instead
+ * of every invoice.
  */
 import { AS_OF_END, hasTable, optionalColumn } from './sql';
 import type { DetectorContext, SqlParam } from './types';
 
 /** `WITH inv AS (...)`: the CTE text and its parameters, in order. */
-export function invoiceContext(ctx: DetectorContext): { cte: string; params: SqlParam[] } {
+export function invoiceContext(
+  ctx: DetectorContext,
+  filter: { sql: string; params: SqlParam[] } | null = null
+): { cte: string; params: SqlParam[] } {
   const note = optionalColumn(ctx, 'invoices', 'i', 'note');
   const base = `SELECT i.invoice_id, i.customer_id, i.invoice_date, i.billed_amount::DOUBLE AS billed,
-      i.expected_amount::DOUBLE AS expected, i.plan_tier_billed AS billed_tier, ${note} AS note,
-      row_number() OVER (PARTITION BY i.customer_id ORDER BY i.invoice_date, i.invoice_id) AS nth
+      i.expected_amount::DOUBLE AS expected, i.plan_tier_billed AS billed_tier, ${note} AS note
     FROM invoices i
-    WHERE i.invoice_date < ${AS_OF_END} AND i.billed_amount IS NOT NULL
-      AND i.expected_amount IS NOT NULL`;
+    WHERE ${INVOICE_IN_SCOPE('i')}${filter ? ` AND (${filter.sql})` : ''}`;
   const cte = hasTable(ctx, 'subscriptions')
     ? `WITH base AS (${base}),
       inv AS (
@@ -28,8 +31,12 @@ export function invoiceContext(ctx: DetectorContext): { cte: string; params: Sql
         SELECT *, NULL::VARCHAR AS contracted_tier, NULL::TIMESTAMP AS sub_start,
           NULL::DOUBLE AS monthly_price, NULL::VARCHAR AS subscription_id FROM (${base})
       )`;
-  return { cte, params: [ctx.asOf] };
+  return { cte, params: [ctx.asOf, ...(filter?.params ?? [])] };
 }
 
 /** Tiers compare case- and space-insensitively. */
 export const SAME_TIER = `lower(trim(inv.billed_tier)) = lower(trim(inv.contracted_tier))`;
+
+/** An invoice a run judges: issued before the end of the as-of day, with both amounts. Binds the as-of date. */
+export const INVOICE_IN_SCOPE = (alias: string) =>
+  `${alias}.invoice_date < ${AS_OF_END} AND ${alias}.billed_amount IS NOT NULL AND ${alias}.expected_amount IS NOT NULL`;

@@ -26,7 +26,15 @@ const rowSchema = z.object({
 type Row = z.infer<typeof rowSchema>;
 
 function build(ctx: DetectorContext) {
-  const { cte, params } = invoiceContext(ctx);
+  // A customer whose subscriptions all carry the tier the invoice was billed on cannot be
+  // mis-tiered on it: those invoices (nearly all) skip the join to the subscription in force.
+  const { cte, params } = invoiceContext(ctx, {
+    sql: `NOT EXISTS (SELECT 1 FROM (
+        SELECT customer_id, min(lower(trim(plan_tier))) AS lo, max(lower(trim(plan_tier))) AS hi
+        FROM subscriptions GROUP BY customer_id) t
+      WHERE t.customer_id = i.customer_id AND t.lo = t.hi AND t.lo = lower(trim(i.plan_tier_billed)))`,
+    params: []
+  });
   const current = ctx.columns.customers ? optionalColumn(ctx, 'customers', 'c', 'plan_tier') : null;
   const sql = `${cte}
     SELECT inv.invoice_id, inv.customer_id, inv.invoice_date, inv.billed, inv.expected,

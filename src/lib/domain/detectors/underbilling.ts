@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { findingKey } from '../keys';
 import { cents, type Finding } from '../schemas/finding';
-import { invoiceContext, SAME_TIER } from './invoice-context';
+import { INVOICE_IN_SCOPE, invoiceContext, SAME_TIER } from './invoice-context';
 import { shortTime, text } from './sql';
 import type { Detector, DetectorContext } from './types';
 
@@ -26,8 +26,13 @@ const rowSchema = z.object({
 type Row = z.infer<typeof rowSchema>;
 
 function build(ctx: DetectorContext) {
-  const { cte, params } = invoiceContext(ctx);
   const m = ctx.memory;
+  // Only invoices billed materially below their expected amount are joined and ranked.
+  const { cte, params } = invoiceContext(ctx, {
+    sql: `i.expected_amount::DOUBLE - i.billed_amount::DOUBLE >= ?::DOUBLE
+      AND i.expected_amount::DOUBLE - i.billed_amount::DOUBLE >= ?::DOUBLE * i.expected_amount::DOUBLE`,
+    params: [m.underbilling_min_gap, m.underbilling_min_gap_ratio]
+  });
   // A first invoice on its subscription's start day (not the 1st), billed at the prorated price.
   const prorated = `(inv.nth = 1 AND inv.sub_start IS NOT NULL
       AND CAST(inv.invoice_date AS DATE) = CAST(inv.sub_start AS DATE)
@@ -35,24 +40,22 @@ function build(ctx: DetectorContext) {
       AND abs(inv.billed - inv.expected * (day(last_day(CAST(inv.invoice_date AS DATE)))
         - day(inv.invoice_date) + 1) / day(last_day(CAST(inv.invoice_date AS DATE))))
         <= ?::DOUBLE)`;
-  const sql = `${cte}
+  // The invoice's place among the customer's invoices in scope (1 = first), for candidates only.
+  const ranked = `${cte}, ranked AS (
+      SELECT inv.*, 1 + (SELECT count(*) FROM invoices j
+        WHERE j.customer_id = inv.customer_id AND ${INVOICE_IN_SCOPE('j')}
+          AND (j.invoice_date < inv.invoice_date
+            OR (j.invoice_date = inv.invoice_date AND j.invoice_id < inv.invoice_id))) AS nth
+      FROM inv
+    )`;
+  const sql = `${ranked}
     SELECT inv.invoice_id, inv.customer_id, inv.invoice_date, inv.billed, inv.expected,
       inv.billed_tier, inv.contracted_tier, inv.subscription_id, inv.nth, inv.note
-    FROM inv
-    WHERE inv.expected - inv.billed >= ?::DOUBLE
-      AND inv.expected - inv.billed >= ?::DOUBLE * inv.expected
-      AND (inv.contracted_tier IS NULL OR ${SAME_TIER})
+    FROM ranked inv
+    WHERE (inv.contracted_tier IS NULL OR ${SAME_TIER})
       AND NOT ${prorated}
     ORDER BY inv.invoice_id`;
-  return {
-    sql,
-    params: [
-      ...params,
-      m.underbilling_min_gap,
-      m.underbilling_min_gap_ratio,
-      m.underbilling_prorate_tolerance
-    ]
-  };
+  return { sql, params: [...params, ctx.asOf, m.underbilling_prorate_tolerance] };
 }
 
 function toFinding(row: Row, ctx: DetectorContext): Finding {
