@@ -8,7 +8,7 @@ import type { DetectorContext } from '../domain/detectors/types';
 import { caseIdFor } from '../domain/keys';
 import type { Memory } from '../domain/memory';
 import type { TriageCase } from '../domain/schemas/case';
-import { findingSchema, type AnomalyType, type Finding } from '../domain/schemas/finding';
+import { cents, findingSchema, type AnomalyType, type Finding } from '../domain/schemas/finding';
 import type { InvestigationPlan } from '../domain/schemas/plan';
 import { rankFindings, scoreFinding } from '../domain/scoring';
 import type { AnalyticsPort } from './ports';
@@ -72,7 +72,11 @@ export async function runDetectors(
   return { findings, skipped };
 }
 
-/** One root cause, one case: an invoice on the wrong tier is not also underbilling. */
+/**
+ * One root cause, one case: an invoice on the wrong tier is not also underbilling, and a refund
+ * that is its own case (a manual credit, the second of a duplicate pair) is not counted again in
+ * a refund spike's impact: the spike's excess is valued at the average of its other refunds.
+ */
 export function oneCasePerRootCause(findings: readonly Finding[]): {
   kept: Finding[];
   merged: string[];
@@ -80,13 +84,51 @@ export function oneCasePerRootCause(findings: readonly Finding[]): {
   const mismatched = new Set(
     findings.filter((f) => f.type === 'tier_mismatch').map((f) => f.entities.invoice_id)
   );
+  const ownRefunds = new Map<string, number>();
+  for (const f of findings) {
+    const id =
+      f.type === 'manual_credit'
+        ? f.entities.refund_id
+        : f.type === 'duplicate_refund'
+          ? f.entities.refund_ids?.[1]
+          : undefined;
+    if (id !== undefined) ownRefunds.set(id, f.rawImpact);
+  }
   const merged: string[] = [];
-  const kept = findings.filter((f) => {
-    const dup = f.type === 'underbilling' && mismatched.has(f.entities.invoice_id);
-    if (dup) merged.push(f.key);
-    return !dup;
-  });
+  const kept = findings
+    .filter((f) => {
+      const dup = f.type === 'underbilling' && mismatched.has(f.entities.invoice_id);
+      if (dup) merged.push(f.key);
+      return !dup;
+    })
+    .map((f) => (f.type === 'refund_spike' ? withoutOwnRefunds(f, ownRefunds) : f));
   return { kept, merged };
+}
+
+function withoutOwnRefunds(spike: Finding, ownRefunds: ReadonlyMap<string, number>): Finding {
+  const own = (spike.entities.refund_ids ?? []).filter((id) => ownRefunds.has(id));
+  if (own.length === 0) return spike;
+  const n = Number(spike.facts['refund_count'] ?? 0);
+  const base = Number(spike.facts['baseline_median'] ?? 0);
+  const amount = Number(spike.facts['refund_amount'] ?? 0);
+  const ownAmount = own.reduce((sum, id) => sum + (ownRefunds.get(id) ?? 0), 0);
+  const others = n - own.length;
+  const excess = Math.min(Math.max(0, n - base), others);
+  const rawImpact = others > 0 ? cents(((amount - ownAmount) / others) * excess) : 0;
+  const listed = own.map((id) => `${id} ($${cents(ownRefunds.get(id) ?? 0)})`).join(', ');
+  return {
+    ...spike,
+    rawImpact,
+    rules: [
+      ...spike.rules,
+      {
+        rule: 'one_case_per_root_cause',
+        threshold: null,
+        observed: cents(ownAmount),
+        detail: `${listed} ${own.length === 1 ? 'is its own case' : 'are their own cases'}: the excess is valued at the average of the other ${others} refunds.`
+      }
+    ]
+  };
 }
 
 /** Signals whose focus names one of the finding's entities. */

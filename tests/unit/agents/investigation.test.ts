@@ -31,6 +31,12 @@ describe('investigation on the demo data', () => {
       region: 'EMEA',
       date: '2026-02-20'
     });
+    // REF009 ($500, its own manual-credit case) is one of the spike's five refunds: the spike's
+    // excess is valued at the average of the other four, not counted with it again.
+    const spike = byKey['refund_spike:EMEA:2026-02-20'];
+    expect(spike?.facts).toMatchObject({ refund_count: 5, refund_amount: 1128 });
+    expect(spike?.rawImpact).toBe(628);
+    expect(spike?.rules.at(-1)).toMatchObject({ rule: 'one_case_per_root_cause', observed: 500 });
     expect(byKey['manual_credit:REF009']?.entities).toMatchObject({
       customer_id: 'C009',
       refund_id: 'REF009'
