@@ -17,6 +17,8 @@ export const errorCodes = [
   'state_corrupted',
   'not_found',
   'cancelled',
+  /** Another tab changed the same thing first (e.g. memory); reload and try again. */
+  'conflict',
   'internal'
 ] as const;
 export const errorCodeSchema = z.enum(errorCodes);

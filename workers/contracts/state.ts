@@ -169,6 +169,89 @@ export type ListRunsInput = z.infer<typeof listRunsInputSchema>;
 
 export const noteSchema = z.string().max(4000).optional();
 
+/** Who made a memory version: the defaults, a memory-agent rule, an LLM proposal, a person. */
+export const memorySourceSchema = z.enum(['default', 'rule', 'llm', 'person']);
+export type MemorySource = z.infer<typeof memorySourceSchema>;
+
+/** One key's change inside a memory version (`memory_changes`). */
+export const memoryChangeSchema = z.object({
+  /** A setting (`underbilling_min_gap`) or a dismissal (`dismissed:underbilling:INV008`). */
+  key: z.string().min(1).max(500),
+  old: jsonValueSchema,
+  new: jsonValueSchema,
+  reason: z.string().max(4000),
+  source: z.enum(['rule', 'llm', 'person']),
+  /** The feedback that caused it, when one did. */
+  feedbackId: z.string().nullable()
+});
+export type MemoryChange = z.infer<typeof memoryChangeSchema>;
+
+/**
+ * A memory version (`memory_versions` + its `memory_changes`). Version 0 is the defaults;
+ * each later version names its parent. `memory` is the domain's whole `Memory` as JSON
+ * (validated by `memorySchema` in src/lib/domain/memory.ts where it is read).
+ */
+export const memoryVersionSchema = z.object({
+  version: z.number().int().nonnegative(),
+  parentVersion: z.number().int().nonnegative().nullable(),
+  createdAt: isoTime,
+  source: memorySourceSchema,
+  reason: z.string().max(4000),
+  memory: jsonValueSchema,
+  changes: z.array(memoryChangeSchema)
+});
+export type MemoryVersion = z.infer<typeof memoryVersionSchema>;
+
+/**
+ * A person's verdict on a case, in one durable write: the case's status follows the verdict
+ * (approve → approved, reject → rejected, false_positive → false_positive), the feedback row is
+ * stored with the case's stable key, and the memory versions the memory agent derived from it
+ * are appended. `memoryVersions` must continue the stored history (first = latest + 1, or 0
+ * when none is stored), else the write fails with `conflict` and nothing is stored.
+ */
+export const feedbackInputSchema = z.object({
+  feedbackId: id,
+  caseId: id,
+  verdict: feedbackVerdictSchema,
+  comment: z.string().max(4000).nullable(),
+  actor: actorSchema,
+  at: isoTime,
+  memoryVersions: z.array(memoryVersionSchema)
+});
+export type FeedbackInput = z.input<typeof feedbackInputSchema>;
+
+/** A stored feedback row, with the case it was given on. */
+export const feedbackRecordSchema = z.object({
+  feedbackId: z.string(),
+  caseId: z.string(),
+  caseKey: z.string(),
+  anomalyType: z.string(),
+  caseTitle: z.string(),
+  verdict: feedbackVerdictSchema,
+  comment: z.string().nullable(),
+  actor: actorSchema,
+  at: isoTime
+});
+export type FeedbackRecord = z.infer<typeof feedbackRecordSchema>;
+
+export const listLimitSchema = z.object({
+  limit: z.number().int().positive().max(100_000).optional()
+});
+export type ListLimit = z.infer<typeof listLimitSchema>;
+
+/** One evaluation of a run (after the run, and again after feedback). `metrics` is the evaluator's JSON. */
+export const evaluationRecordSchema = z.object({
+  evaluationId: id,
+  runId: id,
+  createdAt: isoTime,
+  evaluator: z.enum(['rule', 'llm']),
+  /** Overall 1–5, or null when there is nothing to judge. */
+  score: z.number().min(0).max(5).nullable(),
+  metrics: jsonValueSchema,
+  notes: z.string().max(20_000).nullable()
+});
+export type EvaluationRecord = z.infer<typeof evaluationRecordSchema>;
+
 export const stateChangeSchema = z.object({
   tables: z.array(z.string()),
   origin: z.enum(['local', 'remote'])
@@ -205,6 +288,17 @@ export interface StateApi {
     actor: Actor,
     comment?: string
   ): Promise<SetCaseStatusResult>;
+  /** The feedback buttons: status, feedback row and memory versions in one write (see `feedbackInputSchema`). */
+  giveFeedback(input: FeedbackInput): Promise<void>;
+  /** Latest first. */
+  listFeedback(input?: ListLimit): Promise<FeedbackRecord[]>;
+  /** Appends versions made by a person (roll back, reset); same continuity rule as `giveFeedback`. */
+  appendMemoryVersions(versions: MemoryVersion[]): Promise<void>;
+  /** Oldest first; empty when memory never changed (the defaults apply). */
+  listMemoryVersions(): Promise<MemoryVersion[]>;
+  saveEvaluation(evaluation: EvaluationRecord): Promise<void>;
+  /** Latest first. */
+  listEvaluations(input?: ListLimit): Promise<EvaluationRecord[]>;
   putActions(actions: ActionInput[]): Promise<void>;
   listActions(caseId?: string): Promise<ActionRecord[]>;
   transitionAction(

@@ -45,9 +45,13 @@ import {
   actorSchema,
   caseInputSchema,
   caseStatusSchema,
+  evaluationRecordSchema,
+  feedbackInputSchema,
   jsonValueSchema,
   listCasesInputSchema,
+  listLimitSchema,
   listRunsInputSchema,
+  memoryVersionSchema,
   noteSchema,
   openInputSchema,
   runRecordSchema,
@@ -56,8 +60,11 @@ import {
   type ActionEvent,
   type ActionRecord,
   type CaseRecord,
+  type EvaluationRecord,
+  type FeedbackRecord,
   type FlushResult,
   type JsonValue,
+  type MemoryVersion,
   type OpenResult,
   type RunRecord,
   type SetCaseStatusResult,
@@ -73,6 +80,9 @@ import type { LockManagerLike, StateChannel } from './state/tab-sync';
 import { WalStore } from './state/wal-store';
 import * as actions from './state/repositories/actions';
 import * as cases from './state/repositories/cases';
+import * as evaluations from './state/repositories/evaluations';
+import * as feedback from './state/repositories/feedback';
+import * as memory from './state/repositories/memory';
 import * as runs from './state/repositories/runs';
 import * as settings from './state/repositories/settings';
 
@@ -183,6 +193,44 @@ export class StateService implements StateApi {
       const { statements, feedbackId } = cases.setCaseStatusSql(db, input, ids);
       return { statements, result: { feedbackId } };
     });
+  }
+
+  async giveFeedback(input: unknown): Promise<void> {
+    const values = parse(feedbackInputSchema, input, 'feedback');
+    await this.#write(['cases', 'feedback', 'memory_versions', 'memory_changes'], (db) => ({
+      statements: feedback.giveFeedbackSql(db, values),
+      result: undefined
+    }));
+  }
+
+  async listFeedback(input: unknown = {}): Promise<FeedbackRecord[]> {
+    const query = parse(listLimitSchema, input, 'feedback query');
+    return feedback.listFeedback((await this.#ready()).db, query);
+  }
+
+  async appendMemoryVersions(input: unknown[]): Promise<void> {
+    const versions = parse(z.array(memoryVersionSchema), input, 'memory versions');
+    await this.#write(['memory_versions', 'memory_changes'], (db) => {
+      memory.checkMemoryContinuity(db, versions);
+      return { statements: memory.appendMemoryVersionsSql(versions), result: undefined };
+    });
+  }
+
+  async listMemoryVersions(): Promise<MemoryVersion[]> {
+    return memory.listMemoryVersions((await this.#ready()).db);
+  }
+
+  async saveEvaluation(input: unknown): Promise<void> {
+    const evaluation = parse(evaluationRecordSchema, input, 'evaluation');
+    await this.#write(['evaluations'], () => ({
+      statements: evaluations.saveEvaluationSql(evaluation),
+      result: undefined
+    }));
+  }
+
+  async listEvaluations(input: unknown = {}): Promise<EvaluationRecord[]> {
+    const query = parse(listLimitSchema, input, 'evaluation query');
+    return evaluations.listEvaluations((await this.#ready()).db, query);
   }
 
   async putActions(input: unknown[]): Promise<void> {

@@ -37,6 +37,8 @@ export interface InvestigationOptions {
   /** undefined = derived from dataset, memory version and start time. */
   runId: string | undefined;
   onProgress: ((progress: InvestigationProgress) => void) | undefined;
+  /** People's standing verdicts by finding key; a rerun keeps them. */
+  decisions?: ReadonlyMap<string, 'approved' | 'rejected'>;
 }
 
 export interface SkippedDetector {
@@ -129,7 +131,7 @@ export async function runInvestigation(
     { findings: detected.findings.length },
     () => {
       const { kept, merged } = oneCasePerRootCause(detected.findings);
-      return { ...toCases(kept, plan, memory, runId), merged };
+      return { ...toCases(kept, plan, memory, runId, options.decisions), merged };
     },
     (r) => ({
       output: {

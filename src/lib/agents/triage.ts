@@ -7,6 +7,7 @@ import { detectorFor } from '../domain/detectors';
 import type { DetectorContext } from '../domain/detectors/types';
 import { caseIdFor } from '../domain/keys';
 import type { Memory } from '../domain/memory';
+import { evidenceFingerprint } from '../domain/memory-agent';
 import type { TriageCase } from '../domain/schemas/case';
 import { cents, findingSchema, type AnomalyType, type Finding } from '../domain/schemas/finding';
 import type { InvestigationPlan } from '../domain/schemas/plan';
@@ -152,7 +153,9 @@ export function toCases(
   findings: readonly Finding[],
   plan: InvestigationPlan,
   memory: Memory,
-  runId: string
+  runId: string,
+  /** People's standing verdicts by finding key (approved / rejected), kept across reruns. */
+  decisions: ReadonlyMap<string, 'approved' | 'rejected'> = new Map()
 ): { cases: TriageCase[]; suppressed: string[] } {
   const suppressed = new Set(memory.suppressedKeys);
   const dropped: string[] = [];
@@ -163,11 +166,16 @@ export function toCases(
       return false;
     })
     .map((f) => scoreFinding(f, memory.values, corroboratingSignals(f, plan)));
+  // A finding marked false positive stays dismissed while its evidence is what it was.
+  const dismissed = new Map(memory.dismissed.map((d) => [d.key, d.fingerprint]));
   const cases = rankFindings(scored).map((c) => ({
     ...c,
     caseId: caseIdFor(runId, c.key),
     runId,
-    status: 'open' as const
+    status:
+      dismissed.get(c.key) === evidenceFingerprint(c)
+        ? ('false_positive' as const)
+        : (decisions.get(c.key) ?? ('open' as const))
   }));
   return { cases, suppressed: dropped };
 }

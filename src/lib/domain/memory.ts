@@ -62,7 +62,7 @@ export const MEMORY_SETTINGS = {
     24,
     'Refunds of the same payment, customer and amount this close count as a duplicate.'
   ),
-  underbilling_min_gap: num(10, 0, 1000, 10, 'Smallest billing gap in dollars worth a case.'),
+  underbilling_min_gap: num(10, 0, 1000, 25, 'Smallest billing gap in dollars worth a case.'),
   underbilling_min_gap_ratio: num(
     0.05,
     0,
@@ -131,7 +131,11 @@ export const MEMORY_SETTINGS = {
   fp_penalty_underbilling: penalty('underbilling'),
   fp_penalty_tier_mismatch: penalty('tier mismatches'),
   fp_penalty_refund_spike: penalty('refund spikes'),
-  fp_penalty_manual_credit: penalty('manual credits')
+  fp_penalty_manual_credit: penalty('manual credits'),
+  explanation_concise: flag(
+    false,
+    "Analyst answers in a concise style (true) or a detailed one (false); set by people's Useful / Not useful votes."
+  )
 } as const satisfies Record<string, MemorySetting>;
 
 export type MemoryKey = keyof typeof MEMORY_SETTINGS;
@@ -153,12 +157,22 @@ const shape = Object.fromEntries(
 /** Missing keys take their default; a value out of bounds is an error. */
 export const memoryValuesSchema = z.object(shape);
 
-/** A memory version: the values plus finding keys people have suppressed. */
+/** A finding a person marked false positive, with the evidence it had then. */
+export const dismissalSchema = z.object({
+  key: z.string().min(1),
+  /** `evidenceFingerprint` of the finding when it was dismissed: new evidence reopens it. */
+  fingerprint: z.string().min(1)
+});
+export type Dismissal = z.infer<typeof dismissalSchema>;
+
+/** A memory version: the values plus finding keys people have suppressed or dismissed. */
 export const memorySchema = z.object({
   version: z.number().int().nonnegative().default(0),
   values: memoryValuesSchema.default(() => defaultMemoryValues()),
   /** Finding keys (e.g. `manual_credit:REF009`) never turned into cases again. */
-  suppressedKeys: z.array(z.string().min(1)).default([])
+  suppressedKeys: z.array(z.string().min(1)).default([]),
+  /** Findings marked false positive: on reruns their case stays dismissed while the evidence is the same. */
+  dismissed: z.array(dismissalSchema).default([])
 });
 export type Memory = z.infer<typeof memorySchema>;
 
@@ -169,7 +183,7 @@ export function defaultMemoryValues(): MemoryValues {
 }
 
 export function defaultMemory(): Memory {
-  return { version: 0, values: defaultMemoryValues(), suppressedKeys: [] };
+  return { version: 0, values: defaultMemoryValues(), suppressedKeys: [], dismissed: [] };
 }
 
 /** Why a proposed value is refused (out of bounds or too big a step), or null when it may apply. */

@@ -2,6 +2,7 @@ import { getContext, setContext } from 'svelte';
 import { ConnectivityState } from './connectivity.svelte';
 import { DatasetState } from './dataset.svelte';
 import { InvestigationState } from './investigation.svelte';
+import { LearningState } from './learning.svelte';
 import { WorkspaceState } from './workspace.svelte';
 
 /** Everything the pages share, created once by the root layout. */
@@ -9,7 +10,8 @@ export class AppState {
   readonly dataset = new DatasetState();
   readonly workspace = new WorkspaceState();
   readonly connectivity = new ConnectivityState();
-  readonly investigation = new InvestigationState();
+  readonly learning = new LearningState();
+  readonly investigation = new InvestigationState(this.learning);
 }
 
 const key = Symbol('opsiq.app');

@@ -3,6 +3,10 @@ import { runInvestigation, type InvestigationProgress } from '$lib/agents/invest
 import { systemClock } from '$lib/agents/ports';
 import type { TriageCase } from '$lib/domain/schemas/case';
 import { rankFindings } from '$lib/domain/scoring';
+import { diffRuns, type RunDiff } from '$lib/domain/run-diff';
+import { evaluateRun } from '$lib/domain/evaluator';
+import { stableId } from '$lib/domain/keys';
+import type { LearningState } from './learning.svelte';
 import { analyticsWorker, stateWorker } from '$lib/services/workers';
 import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
 import type {
@@ -27,15 +31,27 @@ export class InvestigationState {
   running = $state(false);
   progress = $state.raw<InvestigationProgress | null>(null);
   latest = $state.raw<RunView | null>(null);
+  /** The latest run against the one before it: what the memory changed, case by case. */
+  diff = $state.raw<(RunDiff & { from: RunRecord; to: RunRecord }) | null>(null);
   loaded = $state(false);
   error = $state<OpsiqError | null>(null);
 
-  /** Reads the latest stored run (cases, actions, trace) from the state worker. */
+  readonly #learning: LearningState;
+
+  constructor(learning: LearningState) {
+    this.#learning = learning;
+  }
+
+  /** Reads the latest stored run (cases, actions, trace), and its diff to the one before. */
   async load(): Promise<void> {
     try {
       const api = stateWorker();
-      const [run] = await api.listRuns({ limit: 1 });
+      const [run, previous] = await api.listRuns({ limit: 2 });
       this.latest = run ? await this.#read(run) : null;
+      this.diff =
+        this.latest && previous
+          ? await this.#diff(previous, this.latest.run, this.latest.cases)
+          : null;
     } catch (error) {
       this.error = asOpsiqError(error);
     } finally {
@@ -54,7 +70,18 @@ export class InvestigationState {
     return { run, cases, actions, trace };
   }
 
-  /** Runs the whole investigation on the active dataset and stores it. */
+  async #diff(previous: RunRecord, run: RunRecord, cases: TriageCase[]) {
+    const before = rankFindings(
+      (await stateWorker().listCases({ runId: previous.runId })).map(caseFromRecord)
+    );
+    const changes = this.#learning.changesBetween(previous.memoryVersion, run.memoryVersion);
+    return { ...diffRuns(before, cases, changes), from: previous, to: run };
+  }
+
+  /**
+   * Runs the whole investigation on the active dataset with the current memory and people's
+   * standing verdicts, stores it, and diffs it against the run before ("Rerun with Memory").
+   */
   async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -70,7 +97,12 @@ export class InvestigationState {
           clock: systemClock,
           orchestrator: undefined
         },
-        { memory: undefined, runId: undefined, onProgress: (p) => (this.progress = p) }
+        {
+          memory: this.#learning.current,
+          runId: undefined,
+          onProgress: (p) => (this.progress = p),
+          decisions: this.#learning.decisions()
+        }
       );
       performance.measure('opsiq:run:pipeline', 'opsiq:run:start');
       // What was just stored, without reading a thousand cases back from the state worker.
@@ -84,12 +116,48 @@ export class InvestigationState {
         })),
         trace: result.trace
       };
+      const [, previous] = await stateWorker().listRuns({ limit: 2 });
+      this.diff = previous ? await this.#diff(previous, result.run, result.cases) : null;
+      await this.evaluateLatest();
     } catch (error) {
       this.error = asOpsiqError(error);
     } finally {
       this.running = false;
       this.progress = null;
     }
+  }
+
+  /**
+   * The evaluator's judgement of the latest run with the feedback so far, stored (after each run
+   * and after each verdict) so the QA Lab can chart how it moves.
+   */
+  async evaluateLatest(): Promise<void> {
+    const view = this.latest;
+    if (!view) return;
+    const feedback = this.#learning.feedback.map((f) => ({
+      caseKey: f.caseKey,
+      anomalyType: f.anomalyType,
+      verdict: f.verdict
+    }));
+    const evaluation = evaluateRun({ cases: view.cases, feedback });
+    const createdAt = new Date().toISOString();
+    await stateWorker().saveEvaluation({
+      evaluationId: stableId('eval', view.run.runId, feedback.length, createdAt),
+      runId: view.run.runId,
+      createdAt,
+      evaluator: 'rule',
+      score: evaluation.score,
+      metrics: evaluation,
+      notes: evaluation.advice.join(' ')
+    });
+    await this.#learning.load();
+  }
+
+  /** Shows a case's new status (the feedback itself was stored by `LearningState`). */
+  setCaseStatus(caseId: string, status: TriageCase['status']): void {
+    if (!this.latest) return;
+    const cases = this.latest.cases.map((c) => (c.caseId === caseId ? { ...c, status } : c));
+    this.latest = { ...this.latest, cases };
   }
 
   /** Moves an action to a new status; the audit event records who did it. */
