@@ -24,20 +24,23 @@ test('false positive → memory version → rerun diff → roll back, surviving 
   await detail.getByRole('button', { name: 'False positive' }).click();
   const outcome = detail.getByTestId('feedback-outcome');
   await expect(outcome).toContainText('Memory is now version 1');
-  await expect(outcome).toContainText('underbilling_min_gap 10 → 35');
+  await expect(outcome).toContainText('underbilling_min_gap $10 → $35');
   await expect(outcome).toContainText('fp_penalty_underbilling 0 → 0.15');
 
   // QA Lab → Memory: each change with its reason and source.
   await page.goto('/qa-lab?tab=memory');
-  const timeline = page.getByTestId('memory-timeline');
-  const v1 = timeline.getByTestId('memory-version').filter({ hasText: 'Version 1' });
-  await expect(v1).toContainText('rule');
+  const v1 = page.locator('[data-testid="memory-version"][data-version="1"]');
+  await expect(v1).toContainText('Memory agent (rules)');
+  const change = (key: string) => v1.getByTestId('memory-change').filter({ hasText: key });
+  await expect(change('underbilling_min_gap')).toContainText(
+    /\$10 → \$35 — underbilling:INV008 was marked false positive.*\(Memory agent \(rules\)\)/
+  );
+  await expect(change('fp_penalty_underbilling')).toContainText(
+    /0 → 0\.15 — underbilling:INV008 was marked false positive.*\(Memory agent \(rules\)\)/
+  );
   await expect(
-    v1.getByTestId('memory-change').filter({ hasText: 'underbilling_min_gap' })
-  ).toContainText(/10 → 35.*underbilling:INV008 was marked false positive/s);
-  await expect(
-    v1.getByTestId('memory-change').filter({ hasText: 'fp_penalty_underbilling' })
-  ).toContainText(/0 → 0\.15.*underbilling:INV008 was marked false positive/s);
+    page.locator('[data-testid="memory-row"][data-key="underbilling_min_gap"]')
+  ).toContainText('$35');
   expect(await axe(page)).toEqual([]);
 
   // Rerun with Memory on Triage Cases.
@@ -65,7 +68,7 @@ test('false positive → memory version → rerun diff → roll back, surviving 
   await expect(row.getByTestId('diff-status')).toHaveText('false positive → open');
   await expect(row.getByTestId('diff-impact')).toHaveText('$85.00 → $100.00');
   await page.reload();
-  const cases = page.getByRole('table', { name: 'Cases' });
+  const cases = page.getByRole('table', { name: 'Cases', exact: true });
   await expect(
     cases.locator('[data-key="underbilling:INV008"]').getByTestId('case-impact')
   ).toHaveText('$100.00');

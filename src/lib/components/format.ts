@@ -25,3 +25,21 @@ export const actionLabel: Record<'case_record' | 'alert' | 'approval_task', stri
   alert: 'Alert',
   approval_task: 'Approval task'
 };
+
+const moneySettings = new Set([
+  'underbilling_min_gap',
+  'underbilling_prorate_tolerance',
+  'manual_credit_bar',
+  'approval_impact_bar'
+]);
+
+/** A memory setting's value with its unit: `$35`, `1.5 h`, `2.5×`, `0.15`, `true`. */
+export function formatSetting(key: string, value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value !== 'number') return String(value);
+  const n = Number.isInteger(value) ? String(value) : String(Math.round(value * 1e4) / 1e4);
+  if (moneySettings.has(key)) return `$${n}`;
+  if (key.endsWith('_hours')) return `${n} h`;
+  if (key === 'spike_ratio') return `${n}×`;
+  return n;
+}
