@@ -65,9 +65,7 @@ export const penaltyKey = (type: AnomalyType) => `fp_penalty_${type}` as const;
 export const dismissalKey = (findingKey: string) => `dismissed:${findingKey}`;
 
 /** The evidence a dismissal is tied to: the finding's data facts and entities, not thresholds. */
-export function evidenceFingerprint(
-  f: Pick<Finding, 'facts' | 'entities' | 'rawImpact'>
-): string {
+export function evidenceFingerprint(f: Pick<Finding, 'facts' | 'entities' | 'rawImpact'>): string {
   const sorted = (o: Record<string, unknown>) =>
     Object.keys(o)
       .sort()

@@ -21,7 +21,13 @@ export interface CaseSnapshot {
 export interface RunDiff {
   added: CaseSnapshot[];
   removed: (CaseSnapshot & { removedBy: string | null })[];
-  changed: { key: string; title: string; before: CaseSnapshot; after: CaseSnapshot; what: string[] }[];
+  changed: {
+    key: string;
+    title: string;
+    before: CaseSnapshot;
+    after: CaseSnapshot;
+    what: string[];
+  }[];
   unchanged: number;
 }
 
