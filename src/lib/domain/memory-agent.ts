@@ -278,3 +278,22 @@ export function learnFromAnswerFeedback(
     }
   ]);
 }
+
+/**
+ * People's standing verdicts by finding key from feedback listed latest first: the first verdict
+ * seen for a key wins. Approve and reject carry over to reruns as a status; a false positive is
+ * memory's business (a dismissal a roll back can undo), so it gives no standing status.
+ */
+export function standingVerdicts(
+  feedback: readonly { caseKey: string; verdict: Verdict }[]
+): Map<string, 'approved' | 'rejected'> {
+  const out = new Map<string, 'approved' | 'rejected'>();
+  const seen = new Set<string>();
+  for (const f of feedback) {
+    if (seen.has(f.caseKey)) continue;
+    seen.add(f.caseKey);
+    if (f.verdict === 'approve') out.set(f.caseKey, 'approved');
+    if (f.verdict === 'reject') out.set(f.caseKey, 'rejected');
+  }
+  return out;
+}

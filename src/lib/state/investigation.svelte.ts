@@ -140,7 +140,7 @@ export class InvestigationState {
       verdict: f.verdict
     }));
     const evaluation = evaluateRun({ cases: view.cases, feedback });
-    const createdAt = new Date().toISOString();
+    const createdAt = systemClock.now();
     await stateWorker().saveEvaluation({
       evaluationId: stableId('eval', view.run.runId, feedback.length, createdAt),
       runId: view.run.runId,

@@ -1,5 +1,7 @@
+import { systemClock } from '$lib/agents/ports';
 import {
   learnFromFeedback,
+  standingVerdicts,
   restoreMemory,
   type MemoryUpdate,
   type ProposedChange,
@@ -62,17 +64,7 @@ export class LearningState {
 
   /** People's standing approve / reject verdicts by finding key (latest wins), for reruns. */
   decisions(): Map<string, 'approved' | 'rejected'> {
-    const out = new Map<string, 'approved' | 'rejected'>();
-    const seen = new Set<string>();
-    // Latest first: the first verdict seen for a key is the standing one. A false positive is
-    // memory's business (a dismissal that a roll back can undo), not a standing status.
-    for (const f of this.feedback) {
-      if (seen.has(f.caseKey)) continue;
-      seen.add(f.caseKey);
-      if (f.verdict === 'approve') out.set(f.caseKey, 'approved');
-      if (f.verdict === 'reject') out.set(f.caseKey, 'rejected');
-    }
-    return out;
+    return standingVerdicts(this.feedback);
   }
 
   /**
@@ -87,7 +79,7 @@ export class LearningState {
     reviewer: string
   ): Promise<MemoryUpdate> {
     const feedbackId = crypto.randomUUID();
-    const at = new Date().toISOString();
+    const at = systemClock.now();
     const update = learnFromFeedback(this.current, { verdict, feedbackId, finding: c });
     await stateWorker().giveFeedback({
       feedbackId,
@@ -146,7 +138,7 @@ export class LearningState {
   async #restore(target: Memory, reason: string): Promise<void> {
     const update = restoreMemory(this.current, target, reason);
     if (update.changes.length === 0) return;
-    const at = new Date().toISOString();
+    const at = systemClock.now();
     await stateWorker().appendMemoryVersions(this.#versionsFor(update, at, 'person', reason));
     await this.load();
   }

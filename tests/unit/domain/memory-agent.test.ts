@@ -6,6 +6,7 @@ import {
   learnFromAnswerFeedback,
   learnFromFeedback,
   restoreMemory,
+  standingVerdicts,
   RULE_MAX_PENALTY,
   THRESHOLD_STEPS,
   type FeedbackEvent,
@@ -196,5 +197,21 @@ describe('roll back, reset, compare', () => {
     expect(learnFromAnswerFeedback(concise, false, 'b').memory.values.explanation_concise).toBe(
       false
     );
+  });
+});
+
+describe('standing verdicts', () => {
+  it('the latest verdict per key wins; a false positive gives no standing status', () => {
+    const verdicts = standingVerdicts([
+      { caseKey: 'a', verdict: 'approve' },
+      { caseKey: 'b', verdict: 'false_positive' },
+      { caseKey: 'a', verdict: 'reject' },
+      { caseKey: 'b', verdict: 'approve' },
+      { caseKey: 'c', verdict: 'reject' }
+    ]);
+    expect([...verdicts]).toEqual([
+      ['a', 'approved'],
+      ['c', 'rejected']
+    ]);
   });
 });
