@@ -51,7 +51,7 @@ test('a case action moved to acknowledged stays so after a reload, with its audi
   await expect(detail).toBeVisible();
   const action = detail.getByTestId('case-action').first();
   await action.getByRole('combobox').selectOption('acknowledged');
-  await expect(detail.getByRole('status')).toContainText('is now acknowledged');
+  await expect(detail.getByTestId('action-status')).toContainText('is now acknowledged');
   await expect(action.getByTestId('audit-entry')).toHaveCount(2);
 
   await page.reload();

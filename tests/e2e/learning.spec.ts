@@ -56,11 +56,10 @@ test('false positive → memory version → rerun diff → roll back, surviving 
   // Roll back to the first version, rerun: the first results are back.
   await page.goto('/qa-lab?tab=memory');
   await page.getByRole('button', { name: 'Roll back to version 0' }).click();
-  await page
-    .getByRole('dialog')
-    .getByRole('button', { name: /Roll back/ })
-    .click();
-  await expect(page.getByRole('status').filter({ hasText: /rolled back/i })).toBeVisible();
+  await page.getByRole('dialog').getByRole('button', { name: 'Roll back to version 0' }).click();
+  await expect(page.getByTestId('memory-status')).toContainText(
+    'Memory rolled back to version 0, saved as version 2.'
+  );
   await page.goto('/triage');
   await waitForIdle(page);
   await page.getByRole('button', { name: 'Rerun with Memory' }).click();
@@ -90,6 +89,6 @@ async function expectFirstDiff(page: import('@playwright/test').Page) {
   );
   const row = diff.getByTestId('diff-changed').filter({ hasText: 'INV008' });
   await expect(row.getByTestId('diff-status')).toHaveText('false positive (unchanged)');
-  await expect(row.getByTestId('diff-confidence')).toContainText(/^high \(\d+%\) → medium/);
+  await expect(row.getByTestId('diff-confidence')).toHaveText('high (99%) → medium (84%)');
   await expect(row.getByTestId('diff-impact')).toHaveText('$100.00 → $85.00');
 }

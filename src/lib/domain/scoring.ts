@@ -51,6 +51,24 @@ export function confidenceLabel(confidence: number, penalty: number): Confidence
   return CONFIDENCE_BARS[Math.min(dropped, CONFIDENCE_BARS.length - 1)]?.label ?? 'low';
 }
 
+/**
+ * The confidence a person sees once a type has a false-positive penalty p: the label drops one
+ * level, and the probability is scaled by (1 − p) and kept inside the dropped label's band, so
+ * the number and the label never disagree (0.99 with p = 0.15 → 0.842, medium).
+ */
+export function penalisedConfidence(
+  confidence: number,
+  penalty: number
+): { confidence: number; label: ConfidenceLabel } {
+  const label = confidenceLabel(confidence, penalty);
+  if (penalty <= 0) return { confidence, label };
+  const index = CONFIDENCE_BARS.findIndex((b) => b.label === label);
+  const min = CONFIDENCE_BARS[index]?.min ?? 0;
+  const max = index === 0 ? MAX_CONFIDENCE : (CONFIDENCE_BARS[index - 1]?.min ?? 1) - 0.001;
+  const scaled = Math.round(confidence * (1 - penalty) * 1000) / 1000;
+  return { confidence: Math.min(max, Math.max(min, scaled)), label };
+}
+
 export function penaltyFor(type: AnomalyType, memory: MemoryValues): number {
   return memory[`fp_penalty_${type}`];
 }
@@ -89,11 +107,12 @@ export function scoreFinding(
   if (corroboratedBy.length > 0) confidence += CORROBORATION_BONUS;
   if (noteRisk !== 'low') confidence += RISKY_NOTES_BONUS;
   confidence = Math.round(Math.min(MAX_CONFIDENCE, confidence) * 1000) / 1000;
+  const stated = penalisedConfidence(confidence, penalty);
   return {
     ...finding,
     severity: severityFor(finding.type, estimatedImpact, noteRisk),
-    confidence,
-    confidenceLabel: confidenceLabel(confidence, penalty),
+    confidence: stated.confidence,
+    confidenceLabel: stated.label,
     estimatedImpact,
     penalty,
     recommendedAction: recommendedAction(finding),

@@ -109,11 +109,14 @@ export class InvestigationState {
       this.latest = {
         run: result.run,
         cases: result.cases,
-        actions: result.actions.map(({ caseKey: _key, ...a }) => ({
-          ...a,
-          status: a.status ?? 'open',
-          updatedAt: a.createdAt
-        })),
+        actions: ofCases(
+          result.actions.map(({ caseKey: _key, ...a }) => ({
+            ...a,
+            status: a.status ?? 'open',
+            updatedAt: a.createdAt
+          })),
+          result.cases
+        ),
         trace: result.trace
       };
       const [, previous] = await stateWorker().listRuns({ limit: 2 });
@@ -169,7 +172,10 @@ export class InvestigationState {
       note
     );
     if (this.latest) {
-      const actions = ofCases(await stateWorker().listActions(), this.latest.cases);
+      // In place, so the list keeps its order (and nothing else needs reading back).
+      const actions = this.latest.actions.map((a) =>
+        a.actionId === actionId ? { ...a, status: event.toStatus, updatedAt: event.at } : a
+      );
       this.latest = { ...this.latest, actions };
     }
     return event;
@@ -185,7 +191,21 @@ export class InvestigationState {
   }
 }
 
+const kindOrder: Record<ActionRecord['kind'], number> = {
+  case_record: 0,
+  alert: 1,
+  approval_task: 2
+};
+
+/** The actions of these cases, in the cases' rank order, then case record, alert, approval. */
 function ofCases(actions: ActionRecord[], cases: readonly TriageCase[]): ActionRecord[] {
-  const ids = new Map(cases.map((c) => [c.caseId, true]));
-  return actions.filter((a) => ids.has(a.caseId));
+  const rank = new Map(cases.map((c, i) => [c.caseId, i]));
+  return actions
+    .filter((a) => rank.has(a.caseId))
+    .sort(
+      (a, b) =>
+        (rank.get(a.caseId) ?? 0) - (rank.get(b.caseId) ?? 0) ||
+        kindOrder[a.kind] - kindOrder[b.kind] ||
+        a.actionId.localeCompare(b.actionId)
+    );
 }

@@ -3,6 +3,7 @@ import { defaultMemoryValues } from '../../../src/lib/domain/memory';
 import type { Finding } from '../../../src/lib/domain/schemas/finding';
 import {
   confidenceLabel,
+  penalisedConfidence,
   rankFindings,
   scoreFinding,
   severityFor
@@ -54,12 +55,26 @@ describe('confidenceLabel', () => {
   });
 });
 
+describe('penalisedConfidence', () => {
+  it.each([
+    [0.99, 0, 0.99, 'high'],
+    [0.99, 0.15, 0.842, 'medium'],
+    [0.99, 0.05, 0.849, 'medium'],
+    [0.9, 0.5, 0.65, 'medium'],
+    [0.7, 0.15, 0.595, 'low'],
+    [0.5, 0.5, 0.25, 'low']
+  ] as const)('%d with penalty %d → %d (%s)', (confidence, penalty, value, label) => {
+    expect(penalisedConfidence(confidence, penalty)).toEqual({ confidence: value, label });
+  });
+});
+
 describe('scoreFinding', () => {
   it.each([
     // penalty, corroborated, note, impact, confidence, label
     [0, false, '', 100, 0.8, 'medium'],
     [0, true, '', 100, 0.85, 'high'],
-    [0.4, false, '', 60, 0.8, 'low'],
+    [0.4, false, '', 60, 0.48, 'low'],
+    [0.15, true, '', 85, 0.722, 'medium'],
     [0, false, 'customer disputes amount', 100, 0.83, 'medium']
   ] as const)(
     'penalty %d, corroborated %s, note "%s"',
