@@ -123,12 +123,14 @@ export async function simulateReviewer(
       .filter((c) => c.status === 'open' && !reviewed.has(c.key))
       .slice(0, Math.max(0, options.perRound));
     const changes: string[] = [];
+    const runMemory = memory;
     for (const [i, c] of picked.entries()) {
       const verdict = reviewer(c.key, truth.has(labelKeyOf(c)));
       const update = learnFromFeedback(memory, {
         verdict,
         feedbackId: `sim-${round}-${i}`,
-        finding: c
+        finding: c,
+        runMemory
       });
       memory = update.memory;
       for (const change of update.changes)

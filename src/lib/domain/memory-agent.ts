@@ -79,6 +79,12 @@ export interface FeedbackEvent {
   verdict: Verdict;
   feedbackId: string;
   finding: Pick<Finding, 'type' | 'key' | 'facts' | 'entities' | 'rawImpact'>;
+  /**
+   * The memory the finding's run used. A threshold moves at most one step per run: once it has
+   * moved since then, further false positives from the same run only dismiss their findings
+   * (and raise the penalty) until a rerun shows what the step did. Undefined = no such limit.
+   */
+  runMemory?: Memory;
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -126,7 +132,16 @@ export function learnFromFeedback(memory: Memory, event: FeedbackEvent): MemoryU
 
   if (verdict === 'false_positive') {
     const t = THRESHOLD_STEPS[finding.type];
-    if (t) {
+    const movedSinceRun =
+      t !== undefined &&
+      event.runMemory !== undefined &&
+      event.runMemory.values[t.key] !== v[t.key];
+    if (t && movedSinceRun) {
+      refused.push({
+        key: t.key,
+        reason: `${because}, but ${t.key} already moved a step since that run (${show(t.key, event.runMemory?.values[t.key] ?? v[t.key])} → ${show(t.key, v[t.key])}): rerun to see its effect before moving it again.`
+      });
+    } else if (t) {
       const old = v[t.key];
       const wanted = round(old + t.step);
       const capped = t.step > 0 ? Math.min(wanted, t.limit) : Math.max(wanted, t.limit);

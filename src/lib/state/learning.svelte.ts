@@ -76,11 +76,17 @@ export class LearningState {
     c: TriageCase,
     verdict: Verdict,
     comment: string,
-    reviewer: string
+    reviewer: string,
+    /** The memory version the case's run used (a threshold moves at most a step per run). */
+    runMemoryVersion: number | null = null
   ): Promise<MemoryUpdate> {
     const feedbackId = crypto.randomUUID();
     const at = systemClock.now();
-    const update = learnFromFeedback(this.current, { verdict, feedbackId, finding: c });
+    const runMemory =
+      runMemoryVersion === null
+        ? undefined
+        : (this.versions.find((v) => v.version === runMemoryVersion)?.parsed ?? defaultMemory());
+    const update = learnFromFeedback(this.current, { verdict, feedbackId, finding: c, runMemory });
     await stateWorker().giveFeedback({
       feedbackId,
       caseId: c.caseId,

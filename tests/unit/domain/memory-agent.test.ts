@@ -215,3 +215,32 @@ describe('standing verdicts', () => {
     ]);
   });
 });
+
+describe('a threshold moves at most one step per run', () => {
+  it('a second false positive from the same run dismisses and penalises, but leaves the threshold', () => {
+    const runMemory = defaultMemory();
+    const first = learnFromFeedback(runMemory, { ...event('false_positive'), runMemory });
+    expect(first.memory.values.underbilling_min_gap).toBe(35);
+    const second = learnFromFeedback(first.memory, {
+      verdict: 'false_positive',
+      feedbackId: 'f2',
+      finding: finding('underbilling', 'underbilling:X2', 60),
+      runMemory
+    });
+    expect(second.memory.values.underbilling_min_gap).toBe(35);
+    expect(second.memory.values.fp_penalty_underbilling).toBe(0.3);
+    expect(second.memory.dismissed.map((d) => d.key)).toEqual([
+      'underbilling:X1',
+      'underbilling:X2'
+    ]);
+    expect(second.refused).toMatchObject([
+      { key: 'underbilling_min_gap', reason: expect.stringMatching(/already moved a step/) }
+    ]);
+    // After a rerun (whose memory is the new one), the next false positive moves it again.
+    const third = learnFromFeedback(second.memory, {
+      ...event('false_positive', 'underbilling', 'f3'),
+      runMemory: second.memory
+    });
+    expect(third.memory.values.underbilling_min_gap).toBe(60);
+  });
+});
