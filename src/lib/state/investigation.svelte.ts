@@ -86,6 +86,7 @@ export class InvestigationState {
     if (this.running) return;
     this.running = true;
     this.error = null;
+    this.diff = null;
     this.progress = { step: 'status', fraction: 0 };
     // User Timing marks: visible in DevTools' performance panel and read by the click bench.
     performance.mark('opsiq:run:start');
@@ -119,14 +120,22 @@ export class InvestigationState {
         ),
         trace: result.trace
       };
-      const [, previous] = await stateWorker().listRuns({ limit: 2 });
-      this.diff = previous ? await this.#diff(previous, result.run, result.cases) : null;
-      await this.evaluateLatest();
     } catch (error) {
       this.error = asOpsiqError(error);
+      return;
     } finally {
       this.running = false;
       this.progress = null;
+    }
+    // The ranked cases are on screen; the diff and the evaluation follow without holding the
+    // button (a rerun on a thousand cases reads the previous run back for the diff).
+    try {
+      const view = this.latest;
+      const [, previous] = await stateWorker().listRuns({ limit: 2 });
+      this.diff = previous ? await this.#diff(previous, view.run, view.cases) : null;
+      await this.evaluateLatest();
+    } catch (error) {
+      this.error = asOpsiqError(error);
     }
   }
 
