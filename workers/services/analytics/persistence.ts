@@ -83,7 +83,10 @@ export class DatasetStore {
     const slot = `${meta.id}~${crypto.randomUUID()}`;
     try {
       for (const name of meta.tables) {
-        await db.put('tables', exportTable(name), tableKey(slot, name));
+        // 'strict': the table is on disk when the put resolves, like every write OpsIQ reports
+        // as saved (the dataset becomes active only after all of it is).
+        const tx = db.transaction('tables', 'readwrite', { durability: 'strict' });
+        await Promise.all([tx.store.put(exportTable(name), tableKey(slot, name)), tx.done]);
       }
       await db.put('datasets', { ...meta, formatVersion: datasetFormatVersion }, slot);
       const tx = db.transaction(['meta', 'datasets', 'tables'], 'readwrite');
