@@ -224,7 +224,10 @@ export function applyChanges(memory: Memory, proposals: readonly ProposedChange[
   return { memory: next, changes, refused };
 }
 
-/** The changes that take `from` to `to` (for roll back, reset and comparing two versions). */
+/**
+ * The changes that take `from` to `to` (for roll back, reset and comparing two versions):
+ * settings, suppressions (`suppressed:<key>`) and dismissals (`dismissed:<key>`).
+ */
 export function diffMemory(
   from: Memory,
   to: Memory,
@@ -238,6 +241,19 @@ export function diffMemory(
         key,
         old: from.values[key],
         new: to.values[key],
+        reason,
+        source,
+        feedbackId: null
+      });
+  }
+  const wasSuppressed = new Set(from.suppressedKeys);
+  const isSuppressed = new Set(to.suppressedKeys);
+  for (const key of [...new Set([...wasSuppressed, ...isSuppressed])].sort()) {
+    if (wasSuppressed.has(key) !== isSuppressed.has(key))
+      out.push({
+        key: `suppressed:${key}`,
+        old: wasSuppressed.has(key) ? 'suppressed' : null,
+        new: isSuppressed.has(key) ? 'suppressed' : null,
         reason,
         source,
         feedbackId: null

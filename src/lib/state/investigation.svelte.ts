@@ -162,7 +162,7 @@ export class InvestigationState {
       metrics: evaluation,
       notes: evaluation.advice.join(' ')
     });
-    await this.#learning.load();
+    await this.#learning.loadEvaluations();
   }
 
   /** Shows a case's new status (the feedback itself was stored by `LearningState`). */

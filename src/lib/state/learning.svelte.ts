@@ -62,6 +62,15 @@ export class LearningState {
     }
   }
 
+  /** Re-reads only the evaluations (after the evaluator saved one). */
+  async loadEvaluations(): Promise<void> {
+    try {
+      this.evaluations = await stateWorker().listEvaluations({ limit: 200 });
+    } catch (error) {
+      this.error = asOpsiqError(error);
+    }
+  }
+
   /** People's standing approve / reject verdicts by finding key (latest wins), for reruns. */
   decisions(): Map<string, 'approved' | 'rejected'> {
     return standingVerdicts(this.feedback);

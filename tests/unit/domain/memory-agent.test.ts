@@ -178,6 +178,10 @@ describe('roll back, reset, compare', () => {
       ['dismissed:underbilling:X1', v1.dismissed[0]?.fingerprint, null, 'person']
     ]);
     expect(diffMemory(v0, v0, 'same')).toEqual([]);
+    const suppressed = { ...v0, suppressedKeys: ['manual_credit:REF9'] };
+    expect(diffMemory(v0, suppressed, 'r').map((c) => [c.key, c.old, c.new])).toEqual([
+      ['suppressed:manual_credit:REF9', null, 'suppressed']
+    ]);
   });
 
   it('a dismissal is tied to the evidence: other facts give another fingerprint', () => {
