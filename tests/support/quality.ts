@@ -8,7 +8,7 @@ import { generateDataset, type Labels, type Scale } from '../../data/generator';
 import type { ParsedDataset } from '../../data/generator/verify/dataset';
 import { parseDataset } from '../../data/generator/verify/dataset';
 import { runInvestigation } from '../../src/lib/agents/investigation';
-import type { TriageCase } from '../../src/lib/domain/schemas/case';
+import { labelKeyOf } from '../../src/lib/agents/learning-simulation';
 import { anomalyTypes, type AnomalyType } from '../../src/lib/domain/schemas/finding';
 import { AnalyticsService } from '../../workers/services/analytics-service';
 import { createNodeBindings } from '../../workers/services/duckdb-node';
@@ -32,10 +32,8 @@ export function score(found: ReadonlySet<string>, truth: ReadonlySet<string>): S
   return { tp, fp, fn, precision, recall, f1 };
 }
 
-/** The label key of a case: labels name a duplicate by its later refund. */
-export function labelKey(c: Pick<TriageCase, 'type' | 'key' | 'entities'>): string {
-  return c.type === 'duplicate_refund' ? `duplicate_refund:${c.entities.refund_ids?.[1]}` : c.key;
-}
+/** The label key of a case (labels name a duplicate by its later refund): one rule, in src. */
+export const labelKey = labelKeyOf;
 
 export function truthByType(labels: Labels): Record<AnomalyType, Set<string>> {
   const out = Object.fromEntries(anomalyTypes.map((t) => [t, new Set<string>()])) as Record<
