@@ -9,7 +9,9 @@ if (!existsSync(chromium)) {
   );
 }
 
-const port = 4173;
+// E2E_PORT lets several checkouts run their suites side by side (a reused server on another
+// checkout's port would test the wrong build).
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'tests/e2e',
