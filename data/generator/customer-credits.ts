@@ -1,6 +1,7 @@
 /**
- * Manual credits: the planted anomalies (large, or without an approver) and their near-misses
- * (approved and within the customer's monthly price), priced against the subscription in force.
+ * Manual credits: the planted anomalies (above the bar, and without an approver or above the
+ * monthly price) and their near-misses (approved and within the customer's monthly price),
+ * priced against the subscription in force.
  */
 import { APPROVERS, MANUAL_CREDIT_REASON, MANUAL_PROCESSOR } from './catalog';
 import type { RefundTag } from './context';
@@ -32,10 +33,11 @@ export function plantCredit(c: RefundScope, plant: CustomerPlant): void {
   let tag: RefundTag;
   let note = '';
   if (plant.kind === 'manual_credit') {
+    // Every planted credit clears the materiality bar: an unapproved one just above it (within
+    // the price when the price allows), the others above the bar and the price.
     if (plant.variant === 'unapproved')
-      amount = Math.max(1000, Math.round((Math.min(price, 15000) * rng.range(0.3, 1)) / 100) * 100);
+      amount = bar + 100 * rng.int(1, Math.max(1, Math.min(100, Math.floor((price - bar) / 100))));
     else amount = Math.ceil((Math.max(bar, price) * rng.range(1.1, 2.5)) / 1000) * 1000;
-    amount = Math.min(amount, plant.variant === 'unapproved' ? price : Infinity);
     if (plant.variant === 'above_bar_approved') approvedBy = rng.pick(APPROVERS);
     const reasons: ('unapproved' | 'above_bar')[] = [];
     if (approvedBy === '') reasons.push('unapproved');

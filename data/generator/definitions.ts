@@ -26,7 +26,7 @@ export const DEFINITIONS = {
   spikeJudgedFromDay: 42,
   /** A peak is a recurring calendar peak (not a spike) if this many other months peak on the same day of month. */
   recurringPeakMinOtherMonths: 2,
-  /** Manual credits above this many dollars and above the monthly price are anomalies, approved or not. */
+  /** Manual credits above this many dollars are anomalies when unapproved or above the monthly price. */
   manualCreditBar: 200
 } as const;
 

@@ -31,7 +31,8 @@ const naive: Memory = {
     underbilling_prorate_tolerance: 0,
     manual_credit_price_is_routine: false,
     spike_recurring_min_other_months: 12,
-    spike_min_robust_z: 0
+    spike_min_robust_z: 0,
+    spike_max_p: 0.05
   }
 };
 const starts: { name: string; memory: Memory }[] = [

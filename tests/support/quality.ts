@@ -4,7 +4,7 @@
  * Shared by tests/unit/agents/quality.test.ts and tests/bench/quality.bench.ts.
  */
 import { IDBFactory } from 'fake-indexeddb';
-import { generateDataset, type Labels, type Scale } from '../../data/generator';
+import { generateDataset, type Scale } from '../../data/generator';
 import type { ParsedDataset } from '../../data/generator/verify/dataset';
 import { parseDataset } from '../../data/generator/verify/dataset';
 import { runInvestigation } from '../../src/lib/agents/investigation';
@@ -35,7 +35,9 @@ export function score(found: ReadonlySet<string>, truth: ReadonlySet<string>): S
 /** The label key of a case (labels name a duplicate by its later refund): one rule, in src. */
 export const labelKey = labelKeyOf;
 
-export function truthByType(labels: Labels): Record<AnomalyType, Set<string>> {
+export function truthByType(labels: {
+  anomalies: readonly { type: AnomalyType; key: string }[];
+}): Record<AnomalyType, Set<string>> {
   const out = Object.fromEntries(anomalyTypes.map((t) => [t, new Set<string>()])) as Record<
     AnomalyType,
     Set<string>
@@ -102,8 +104,17 @@ export function naiveFindings(ds: ParsedDataset): Record<AnomalyType, Set<string
   };
 }
 
+/** One case's stated confidence and whether the labels say it is right. */
+export interface Stated {
+  type: AnomalyType;
+  confidence: number;
+  correct: boolean;
+}
+
 export interface QualityRun {
   opsiq: Record<AnomalyType, Score>;
+  /** Every case's stated confidence against the labels, for the calibration table. */
+  stated: Stated[];
   naive: Record<AnomalyType, Score>;
   triageMs: number;
   counts: { invoices: number; refunds: number };
@@ -111,14 +122,27 @@ export interface QualityRun {
 
 /** Generates, loads, triages (no persistence) and scores one dataset. */
 export async function measure(scale: Scale, seed: number): Promise<QualityRun> {
-  const generated = await generateDataset({ scale, seed });
+  return measureFiles(await generateDataset({ scale, seed }), `${scale}-${seed}`);
+}
+
+/** Loads, triages (no persistence) and scores one generated dataset. */
+export async function measureFiles(
+  generated: {
+    files: { fileName: string; data: string }[];
+    labels: {
+      anomalies: readonly { type: AnomalyType; key: string }[];
+      counts: Record<string, number | undefined>;
+    };
+  },
+  name: string
+): Promise<QualityRun> {
   const analytics = new AnalyticsService({
     createBindings: () => createNodeBindings(),
     idb: new IDBFactory(),
     maxFileBytes: undefined
   });
   await analytics.importCsv({
-    name: `${scale}-${seed}`,
+    name,
     source: 'synthetic',
     files: generated.files,
     persist: false
@@ -131,7 +155,7 @@ export async function measure(scale: Scale, seed: number): Promise<QualityRun> {
       clock: { now: () => '2026-02-22T00:00:00.000Z', elapsedMs: () => performance.now() },
       orchestrator: undefined
     },
-    { memory: undefined, runId: `quality-${scale}-${seed}`, onProgress: undefined }
+    { memory: undefined, runId: `quality-${name}`, onProgress: undefined }
   );
   const triageMs = performance.now() - t0;
   const truth = truthByType(generated.labels);
@@ -144,10 +168,46 @@ export async function measure(scale: Scale, seed: number): Promise<QualityRun> {
     naiveScores[type] = score(naive[type], truth[type]);
   }
   const ds = generated.labels.counts;
+  const stated = result.cases.map((c) => ({
+    type: c.type,
+    confidence: c.confidence,
+    correct: truth[c.type].has(labelKey(c))
+  }));
   return {
     opsiq,
+    stated,
     naive: naiveScores,
     triageMs,
     counts: { invoices: ds.invoices ?? 0, refunds: ds.refunds ?? 0 }
   };
+}
+
+/** Calibration buckets of stated confidence, and the expected calibration error over them. */
+export const CALIBRATION_EDGES = [0, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99, 1.000001];
+
+export interface CalibrationRow {
+  from: number;
+  to: number;
+  cases: number;
+  stated: number;
+  observed: number;
+}
+
+export function calibration(stated: readonly Stated[]): { rows: CalibrationRow[]; ece: number } {
+  const rows: CalibrationRow[] = [];
+  for (let i = 0; i + 1 < CALIBRATION_EDGES.length; i++) {
+    const from = CALIBRATION_EDGES[i]!;
+    const to = CALIBRATION_EDGES[i + 1]!;
+    const inBucket = stated.filter((s) => s.confidence >= from && s.confidence < to);
+    if (inBucket.length === 0) continue;
+    const mean = inBucket.reduce((a, s) => a + s.confidence, 0) / inBucket.length;
+    const observed = inBucket.filter((s) => s.correct).length / inBucket.length;
+    rows.push({ from, to: Math.min(1, to), cases: inBucket.length, stated: mean, observed });
+  }
+  const total = stated.length;
+  const ece =
+    total === 0
+      ? 0
+      : rows.reduce((e, r) => e + (r.cases / total) * Math.abs(r.stated - r.observed), 0);
+  return { rows, ece };
 }

@@ -138,7 +138,7 @@ export function carefulAnalyst(
     if (refund.reason !== 'manual_credit') continue;
     const price = inForce(subs, refund.customer, refund.time)?.priceCents ?? 0;
     const bar = DEFINITIONS.manualCreditBar * 100;
-    if (refund.approvedBy === '' || (refund.amountCents > bar && refund.amountCents > price))
+    if (refund.amountCents > bar && (refund.approvedBy === '' || refund.amountCents > price))
       found.manual_credit.add(`manual_credit:${refund.id}`);
   }
   return found;

@@ -130,7 +130,7 @@ export async function runInvestigation(
     'score',
     { findings: detected.findings.length },
     () => {
-      const { kept, merged } = oneCasePerRootCause(detected.findings);
+      const { kept, merged } = oneCasePerRootCause(detected.findings, memory.values);
       return { ...toCases(kept, plan, memory, runId, options.decisions), merged };
     },
     (r) => ({
@@ -155,7 +155,11 @@ export async function runInvestigation(
   const summary = await trace.step(
     'summary',
     { cases: cases.length, skipped: skipped.length },
-    () => orchestrator.summarize({ trigger, cases, skipped, asOf: status?.asOf ?? null }),
+    async () =>
+      withProcessNotes(
+        await orchestrator.summarize({ trigger, cases, skipped, asOf: status?.asOf ?? null }),
+        detected.notes
+      ),
     (text) => ({ output: text })
   );
 
@@ -179,6 +183,11 @@ export async function runInvestigation(
   });
   progress('done', 1);
   return { run: finished, signals, plan, cases, actions, summary, trace: trace.steps, skipped };
+}
+
+/** The detectors' process notes (rows that are not cases but worth a line), after the summary. */
+export function withProcessNotes(summary: string, notes: readonly string[]): string {
+  return notes.length === 0 ? summary : `${summary}\nProcess notes: ${notes.join(' ')}`;
 }
 
 /** A case as the state worker stores it. */

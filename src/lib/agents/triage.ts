@@ -4,9 +4,11 @@
  * ranks. A detector whose query fails is skipped with the reason; the run goes on.
  */
 import { detectorFor } from '../domain/detectors';
+import { tailProbability } from '../domain/detectors/count-model';
+import { isSpikeCount } from '../domain/detectors/refund-spike';
 import type { DetectorContext } from '../domain/detectors/types';
 import { caseIdFor } from '../domain/keys';
-import type { Memory } from '../domain/memory';
+import { defaultMemoryValues, type Memory, type MemoryValues } from '../domain/memory';
 import { evidenceFingerprint } from '../domain/memory-agent';
 import type { TriageCase } from '../domain/schemas/case';
 import { cents, findingSchema, type AnomalyType, type Finding } from '../domain/schemas/finding';
@@ -29,8 +31,9 @@ export async function runDetectors(
   ctx: DetectorContext,
   trace: TraceRecorder,
   onStep: (index: number, detector: AnomalyType) => void
-): Promise<{ findings: Finding[]; skipped: TriageResult['skipped'] }> {
+): Promise<{ findings: Finding[]; skipped: TriageResult['skipped']; notes: string[] }> {
   const findings: Finding[] = [];
+  const notes: string[] = [];
   const skipped: TriageResult['skipped'] = [];
   for (const [index, step] of plan.steps.entries()) {
     onStep(index, step.detector);
@@ -44,11 +47,15 @@ export async function runDetectors(
           const result = await analytics.queryWithParams(query.sql, query.params);
           const out: Finding[] = [];
           const rejected: string[] = [];
+          const rows: unknown[] = [];
           for (const row of result.rows) {
             const parsed = detector.row.safeParse(row);
-            const finding = parsed.success
-              ? findingSchema.safeParse(detector.toFinding(parsed.data, ctx))
-              : parsed;
+            if (parsed.success) rows.push(parsed.data);
+            else rejected.push(parsed.error.issues[0]?.message ?? 'invalid row');
+          }
+          notes.push(...(detector.processNotes?.(rows, ctx) ?? []));
+          for (const row of detector.select ? detector.select(rows, ctx) : rows) {
+            const finding = findingSchema.safeParse(detector.toFinding(row, ctx));
             if (finding.success) out.push(finding.data as Finding);
             else rejected.push(finding.error.issues[0]?.message ?? 'invalid row');
           }
@@ -70,15 +77,19 @@ export async function runDetectors(
       skipped.push({ detector: step.detector, reason: `query failed: ${errorMessage(error)}` });
     }
   }
-  return { findings, skipped };
+  return { findings, skipped, notes };
 }
 
 /**
  * One root cause, one case: an invoice on the wrong tier is not also underbilling, and a refund
  * that is its own case (a manual credit, the second of a duplicate pair) is not counted again in
- * a refund spike's impact: the spike's excess is valued at the average of its other refunds.
+ * a refund spike, in its count or its impact: the spike is judged again on its other refunds
+ * (with the same expected count) and dropped when they are no longer a spike.
  */
-export function oneCasePerRootCause(findings: readonly Finding[]): {
+export function oneCasePerRootCause(
+  findings: readonly Finding[],
+  memory: MemoryValues = defaultMemoryValues()
+): {
   kept: Finding[];
   merged: string[];
 } {
@@ -102,31 +113,52 @@ export function oneCasePerRootCause(findings: readonly Finding[]): {
       if (dup) merged.push(f.key);
       return !dup;
     })
-    .map((f) => (f.type === 'refund_spike' ? withoutOwnRefunds(f, ownRefunds) : f));
+    .flatMap((f) => {
+      if (f.type !== 'refund_spike') return [f];
+      const spike = withoutOwnRefunds(f, ownRefunds, memory);
+      if (!spike) merged.push(f.key);
+      return spike ? [spike] : [];
+    });
   return { kept, merged };
 }
 
-function withoutOwnRefunds(spike: Finding, ownRefunds: ReadonlyMap<string, number>): Finding {
+function withoutOwnRefunds(
+  spike: Finding,
+  ownRefunds: ReadonlyMap<string, number>,
+  memory: MemoryValues
+): Finding | null {
   const own = (spike.entities.refund_ids ?? []).filter((id) => ownRefunds.has(id));
   if (own.length === 0) return spike;
   const n = Number(spike.facts['refund_count'] ?? 0);
-  const base = Number(spike.facts['baseline_median'] ?? 0);
+  const mu = Number(spike.facts['expected_count'] ?? spike.facts['baseline_median'] ?? 0);
+  const phi = Number(spike.facts['dispersion'] ?? 0);
   const amount = Number(spike.facts['refund_amount'] ?? 0);
   const ownAmount = own.reduce((sum, id) => sum + (ownRefunds.get(id) ?? 0), 0);
   const others = n - own.length;
-  const excess = Math.min(Math.max(0, n - base), others);
+  if (!isSpikeCount(others, mu, phi, memory)) return null;
+  const excess = Math.min(Math.max(0, others - Math.round(mu)), others);
   const rawImpact = others > 0 ? cents(((amount - ownAmount) / others) * excess) : 0;
   const listed = own.map((id) => `${id} ($${cents(ownRefunds.get(id) ?? 0)})`).join(', ');
   return {
     ...spike,
     rawImpact,
+    entities: {
+      ...spike.entities,
+      refund_ids: (spike.entities.refund_ids ?? []).filter((id) => !ownRefunds.has(id))
+    },
+    facts: {
+      ...spike.facts,
+      refund_count: others,
+      refund_amount: cents(amount - ownAmount),
+      tail_probability: Number(tailProbability(others, mu, phi).toPrecision(3))
+    },
     rules: [
       ...spike.rules,
       {
         rule: 'one_case_per_root_cause',
         threshold: null,
         observed: cents(ownAmount),
-        detail: `${listed} ${own.length === 1 ? 'is its own case' : 'are their own cases'}: the excess is valued at the average of the other ${others} refunds.`
+        detail: `${listed} ${own.length === 1 ? 'is its own case' : 'are their own cases'}: judged and valued on the other ${others} refunds.`
       }
     ]
   };

@@ -77,37 +77,71 @@ export const MEMORY_SETTINGS = {
     5,
     'A first invoice within this many dollars of the prorated price is a normal proration.'
   ),
-  spike_ratio: num(2, 1.2, 10, 0.5, 'A region-day spikes above this multiple of its baseline.'),
-  spike_min_refunds: num(3, 1, 100, 2, 'A spike needs at least this many refunds.', true),
+  spike_ratio: num(
+    2,
+    1.2,
+    10,
+    0.5,
+    "Floor: a spike has more than this multiple of the day's expected count (floored at 1), the original's ratio."
+  ),
+  spike_min_refunds: num(3, 1, 100, 2, 'Floor: a spike needs at least this many refunds.', true),
+  spike_min_excess: num(
+    3,
+    0,
+    100,
+    1,
+    'Floor: a spike has at least this many refunds more than the expected count.'
+  ),
+  spike_max_p: num(
+    0.005,
+    0.000001,
+    0.1,
+    0.005,
+    "The test: a day is a spike when a count this high has at most this probability under the region's count model."
+  ),
   spike_min_robust_z: num(
     3,
     0,
     10,
     1,
-    'And at least this many robust deviations (1.4826 × MAD, at least 1) above the median.'
+    'Floor: at least this many standard deviations (√(μ + φμ²)) above the expected count μ.'
   ),
   spike_baseline_days: num(
     28,
     7,
     120,
     7,
-    'Baseline: median of this many days before the day (fewer when the data is shorter).',
+    "The region's level: a trimmed mean of this many days around the day, half before and half after (fewer at the data's edges).",
     true
   ),
-  spike_min_history_days: num(
+  spike_prior_days: num(
     14,
-    3,
-    60,
+    0,
+    120,
     7,
-    'Days of history a baseline needs before a day is judged.',
+    "Shrinkage: the level borrows this many days' worth of the region's whole-period rate, so a short history is judged too.",
     true
+  ),
+  spike_trim_sd: num(
+    3,
+    1,
+    10,
+    1,
+    'Robustness: baseline days above the median + this many √median (+1) count only up to it, so spikes do not inflate the rate.'
+  ),
+  spike_max_dispersion: num(
+    1,
+    0,
+    5,
+    0.5,
+    "Largest negative-binomial dispersion φ (variance μ + φμ²) estimated from a region's days; 0 = Poisson."
   ),
   spike_recurring_min_other_months: num(
     2,
     1,
     12,
     1,
-    'A peak whose level recurs on the same day of month in this many other months is a calendar batch.',
+    'A peak that recurs on the same calendar day (day of month, first / last business days, weekday of month, quarter end) in this many other months is a calendar batch.',
     true
   ),
   spike_recurring_min_share: num(
@@ -115,7 +149,29 @@ export const MEMORY_SETTINGS = {
     0.1,
     1,
     0.1,
-    'Another month "recurs" when its count on that day of month reaches this share of the peak.'
+    'Another month "recurs" when its excess over its own expected count is within this share of the peak\'s (either way).'
+  ),
+  spike_recurring_max_p: num(
+    0.01,
+    0.000001,
+    0.2,
+    0.01,
+    'A recurrence must itself be unusual for its day (tail probability at most this): ordinary busy days are not a calendar batch.'
+  ),
+  spike_recurring_hours: num(
+    3,
+    0.5,
+    12,
+    1,
+    'A recurrence peaks in a similar part of the day: median refund times at most this many hours apart.'
+  ),
+  spike_recurring_business_days: num(
+    2,
+    1,
+    5,
+    1,
+    "First / last business day of the month: within this many business days (Mon–Fri) of the month's start or end.",
+    true
   ),
   manual_credit_bar: num(200, 0, 100_000, 100, 'Manual credits above this amount need a look.'),
   manual_credit_flag_unapproved: flag(

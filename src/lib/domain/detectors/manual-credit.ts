@@ -1,8 +1,10 @@
 /**
- * Manual credits: money handed out by hand, outside the processor's refund flow. A credit is
- * flagged when nobody approved it (if the data records approvers at all), or when it is above the
- * bar and above the customer's monthly price in force. An approved credit within one month's
- * price is routine goodwill, even when it clears the bar.
+ * Manual credits: money handed out by hand, outside the processor's refund flow. The materiality
+ * bar applies to every credit: at or below it a credit is never a case. Above it, a credit is a
+ * case when nobody approved it (if the data records approvers at all), or when it is above the
+ * customer's monthly price in force: an approved credit within one month's price is routine
+ * goodwill. Unapproved credits below the bar are a process note in the run summary (how many,
+ * what total), not cases.
  */
 import { z } from 'zod';
 import { findingKey } from '../keys';
@@ -20,6 +22,7 @@ const rowSchema = z.object({
   linked_payment_id: z.string().nullable(),
   unapproved: z.boolean(),
   above_bar: z.boolean(),
+  above_price: z.boolean(),
   note: z.string().nullable()
 });
 type Row = z.infer<typeof rowSchema>;
@@ -43,11 +46,11 @@ function build(ctx: DetectorContext) {
     ), judged AS (
       SELECT c.*, s.monthly_price::DOUBLE AS monthly_price,
         (?::BOOLEAN AND ?::BOOLEAN AND c.approved_by IS NULL) AS unapproved,
-        (c.amount > ?::DOUBLE AND (NOT ?::BOOLEAN OR s.monthly_price IS NULL
-          OR c.amount > s.monthly_price)) AS above_bar
+        c.amount > ?::DOUBLE AS above_bar,
+        (NOT ?::BOOLEAN OR s.monthly_price IS NULL OR c.amount > s.monthly_price) AS above_price
       FROM c ${join}
     )
-    SELECT * FROM judged WHERE unapproved OR above_bar ORDER BY refund_id`;
+    SELECT * FROM judged WHERE unapproved OR (above_bar AND above_price) ORDER BY refund_id`;
   return {
     sql,
     params: [
@@ -58,6 +61,32 @@ function build(ctx: DetectorContext) {
       m.manual_credit_price_is_routine
     ]
   };
+}
+
+/** A credit the rules make a case: above the bar, and unapproved or above the monthly price. */
+const isCase = (row: Row) => row.above_bar && (row.unapproved || row.above_price);
+
+/**
+ * Confidence from the evidence: two independent reasons (no approver and above the price) are
+ * near certain; one reason is strong, and firmer the further the amount clears the bar.
+ */
+export function creditStrength(
+  row: Pick<Row, 'unapproved' | 'above_price' | 'amount'>,
+  bar: number
+) {
+  if (row.unapproved && row.above_price) return 0.97;
+  const clearance = bar > 0 ? Math.min(1, (row.amount - bar) / bar) : 1;
+  return Math.round((0.92 + 0.05 * Math.max(0, clearance)) * 1000) / 1000;
+}
+
+/** Unapproved credits below the bar: not cases, but a process gap worth one line. */
+function processNotes(rows: readonly Row[]): string[] {
+  const small = rows.filter((r) => r.unapproved && !r.above_bar);
+  if (small.length === 0) return [];
+  const total = cents(small.reduce((s, r) => s + r.amount, 0));
+  return [
+    `${small.length} manual credit${small.length === 1 ? '' : 's'} without an approver below the materiality bar ($${total} in total): not cases, but the approval step was skipped.`
+  ];
 }
 
 function toFinding(row: Row, ctx: DetectorContext): Finding {
@@ -71,14 +100,13 @@ function toFinding(row: Row, ctx: DetectorContext): Finding {
       observed: 'no approver',
       detail: 'No approved_by recorded for this manual credit.'
     });
-  if (row.above_bar)
-    rules.push({
-      rule: 'manual_credit_bar',
-      threshold: m.manual_credit_bar,
-      observed: amount,
-      detail: `$${amount} is above the $${m.manual_credit_bar} bar.`
-    });
-  if (row.above_bar && m.manual_credit_price_is_routine)
+  rules.push({
+    rule: 'manual_credit_bar',
+    threshold: m.manual_credit_bar,
+    observed: amount,
+    detail: `$${amount} is above the $${m.manual_credit_bar} materiality bar.`
+  });
+  if (row.above_price && m.manual_credit_price_is_routine)
     rules.push({
       rule: 'manual_credit_price_is_routine',
       threshold: row.monthly_price,
@@ -101,7 +129,7 @@ function toFinding(row: Row, ctx: DetectorContext): Finding {
       date: row.refund_date.slice(0, 10)
     },
     rawImpact: amount,
-    strength: row.unapproved && row.above_bar ? 0.95 : row.unapproved ? 0.85 : 0.8,
+    strength: creditStrength(row, m.manual_credit_bar),
     rules,
     facts: {
       amount,
@@ -121,5 +149,7 @@ export const manualCredit: Detector<Row> = {
   entities: ['refunds', 'payments'],
   build,
   row: rowSchema,
+  select: (rows) => rows.filter(isCase),
+  processNotes,
   toFinding
 };

@@ -1,14 +1,33 @@
 /**
- * Refund spike: a region-day with far more refunds than the region's usual day. The baseline is
- * robust and excludes the day itself: the median and MAD of the region's daily counts over the
- * days before (all of them while the data is shorter than the baseline window, so a six-week
- * export still works). A day must clear all of: a minimum count, a multiple of the median
- * (floored at 1) and a robust z-score. A peak that recurs on the same day of month in other
- * months (at a similar level) is a calendar batch (a partner settling refunds on the 1st), not a spike.
+ * Refund spike: a region-day with a count of refunds that is improbable for that region.
+ *
+ * The model (one SQL query builds the per-day aggregates, `select` judges them):
+ * - Counts: refunds per region and day, manual credits left out (they are their own detector's
+ *   business) and every day from the data's first refund to the as-of date on the grid.
+ * - Weekday shape: per region and weekday, the trimmed counts over the whole period against the
+ *   region's trimmed mean, shrunk toward 1 with `spike_prior_days` days of weight.
+ * - Level: a trimmed mean of the weekday-adjusted counts over the `spike_baseline_days` days around
+ *   the day, half before and half after, the day itself left out (each day counts at most median + `spike_trim_sd`·√median + 1, so spikes and batches
+ *   do not inflate it), shrunk toward the region's whole-period trimmed rate with
+ *   `spike_prior_days` days of weight: a region with a short history borrows the rest.
+ *   Expected count μ = level × weekday factor.
+ * - Dispersion: φ of a negative binomial (variance μ + φμ²), by moments over the region's days
+ *   within the trim (peaks and batches left out), capped at `spike_max_dispersion` (0 = Poisson).
+ * - Test: P(X ≥ n | μ, φ) ≤ `spike_max_p`, with floors: at least `spike_min_refunds` refunds,
+ *   `spike_min_excess` above μ, more than `spike_ratio` × max(μ, 1) and `spike_min_robust_z`
+ *   standard deviations.
+ * - Calendar batches: a peak is not a spike when, in at least `spike_recurring_min_other_months`
+ *   other months, the same calendar anchor (day of month, weekday of month, first / last business
+ *   days, quarter end) has a peak of its own (tail probability ≤ `spike_recurring_max_p`), of
+ *   similar size (excess within `spike_recurring_min_share` either way) at a similar time of day
+ *   (median refund time within `spike_recurring_hours`). Ordinary busy days never hide a spike.
  */
 import { z } from 'zod';
 import { findingKey } from '../keys';
+import type { MemoryValues } from '../memory';
 import { cents, type Finding } from '../schemas/finding';
+import { anchorWords, calendarDay } from './calendar-anchors';
+import { deviations, tailProbability } from './count-model';
 import { AS_OF_END, frameRows, optionalColumn } from './sql';
 import type { Detector, DetectorContext } from './types';
 
@@ -17,99 +36,209 @@ const rowSchema = z.object({
   day: z.string(),
   n: z.number(),
   amount: z.number(),
-  base: z.number(),
-  mad: z.number(),
+  mu: z.number(),
+  level: z.number(),
+  dow_factor: z.number(),
+  phi: z.number(),
   history: z.number(),
-  same_day_other_months: z.number(),
+  hod: z.number().nullable(),
   refund_ids: z.string(),
   customers: z.number(),
   notes: z.string().nullable()
 });
-type Row = z.infer<typeof rowSchema>;
+export type SpikeRow = z.infer<typeof rowSchema>;
+type Row = SpikeRow & { p?: number; recurring?: { anchor: string; months: number } | null };
 
-/** Scale that makes the MAD comparable to a standard deviation for normal data. */
-const MAD_SCALE = 1.4826;
 /** Notes carried per spike for sentiment: enough to read the mood, bounded. */
 const NOTES_PER_SPIKE = 8;
+/** Days of a region's own history before its dispersion is estimated from it. */
+const MIN_DISPERSION_HISTORY = 7;
 
 function build(ctx: DetectorContext) {
   const m = ctx.memory;
   const note = optionalColumn(ctx, 'refunds', 'r', 'note');
-  const frame = `ROWS BETWEEN ${frameRows(m.spike_baseline_days)} PRECEDING AND 1 PRECEDING`;
+  // The window is centred on the day (half before, half after, the day itself left out): a
+  // retrospective judgement uses the days around it, so the data's first weeks are judged too.
+  const H = frameRows(Math.max(1, Math.round(m.spike_baseline_days / 2)));
+  const trim = (med: string) => `(${med} + ?::DOUBLE * sqrt(greatest(${med}, 1)) + 1)`;
   const sql = `WITH r AS (
-      SELECT r.refund_id, r.refund_date, r.amount, r.customer_id, ${note} AS note,
+      SELECT r.refund_id, r.refund_date, r.amount::DOUBLE AS amount, r.customer_id, ${note} AS note,
         coalesce(nullif(trim(c.region), ''), 'unknown') AS region,
-        CAST(r.refund_date AS DATE) AS day
+        CAST(r.refund_date AS DATE) AS day,
+        hour(r.refund_date) + minute(r.refund_date) / 60.0 AS hod
       FROM refunds r LEFT JOIN customers c ON c.customer_id = r.customer_id
       WHERE r.refund_date < ${AS_OF_END}
+        AND coalesce(lower(trim(r.reason)), '') <> 'manual_credit'
     ), days AS (
       SELECT unnest(generate_series(min(day), ?::DATE, INTERVAL 1 DAY))::DATE AS day FROM r
     ), daily AS (
-      SELECT region, day, count(*) AS n, sum(amount)::DOUBLE AS amount FROM r GROUP BY ALL
+      SELECT region, day, count(*)::DOUBLE AS n, sum(amount)::DOUBLE AS amount,
+        median(hod)::DOUBLE AS hod
+      FROM r GROUP BY ALL
     ), grid AS (
-      SELECT g.region, d.day, coalesce(daily.n, 0)::DOUBLE AS n, coalesce(daily.amount, 0) AS amount
+      SELECT g.region, d.day, isodow(d.day) AS dow, coalesce(daily.n, 0)::DOUBLE AS n,
+        coalesce(daily.amount, 0)::DOUBLE AS amount, daily.hod
       FROM (SELECT DISTINCT region FROM r) g CROSS JOIN days d
       LEFT JOIN daily ON daily.region = g.region AND daily.day = d.day
+    ), reg_med AS (
+      SELECT region, median(n)::DOUBLE AS med FROM grid GROUP BY region
+    ), reg AS (
+      SELECT g.region, avg(least(g.n, ${trim('m.med')}))::DOUBLE AS rate, any_value(${trim('m.med')}) AS cap
+      FROM grid g JOIN reg_med m USING (region) GROUP BY g.region
+    ), dowf AS (
+      SELECT g.region, g.dow, CASE WHEN reg.rate > 0
+          THEN (sum(least(g.n, reg.cap)) + ?::DOUBLE * reg.rate) / ((count(*) + ?::DOUBLE) * reg.rate)
+          ELSE 1 END::DOUBLE AS f
+      FROM grid g JOIN reg USING (region) GROUP BY g.region, g.dow, reg.rate
+    ), adj AS (
+      SELECT g.*, dowf.f, g.n / dowf.f AS z FROM grid g JOIN dowf USING (region, dow)
+    ), med AS (
+      SELECT *, coalesce(median(z) OVER w, 0)::DOUBLE AS wmed, count(*) OVER w AS history
+      FROM adj WINDOW w AS (PARTITION BY region ORDER BY day
+        ROWS BETWEEN ${H} PRECEDING AND ${H} FOLLOWING EXCLUDE CURRENT ROW)
+    ), lvl AS (
+      SELECT a.region, a.day, coalesce(sum(least(h.z, ${trim('a.wmed')})), 0)::DOUBLE AS s
+      FROM med a LEFT JOIN adj h ON h.region = a.region AND h.day >= a.day - ${H} AND h.day <= a.day + ${H}
+        AND h.day <> a.day
+      GROUP BY a.region, a.day
     ), scored AS (
-      SELECT *, median(n) OVER w AS base, mad(n) OVER w AS mad, count(*) OVER w AS history
-      FROM grid WINDOW w AS (PARTITION BY region ORDER BY day ${frame})
+      SELECT m.region, m.day, m.n, m.amount, m.hod, m.f, m.history,
+        ((l.s + ?::DOUBLE * reg.rate) / greatest(m.history + ?::DOUBLE, 1))::DOUBLE AS level
+      FROM med m JOIN lvl l USING (region, day) JOIN reg USING (region)
+    ), expected AS (
+      SELECT *, level * f AS mu FROM scored
+    ), disp AS (
+      SELECT e.region, least(?::DOUBLE, greatest(0, coalesce(
+          sum(power(e.n - e.mu, 2) - e.mu) / nullif(sum(e.mu * e.mu), 0),
+          0)))::DOUBLE AS phi
+      FROM expected e WHERE e.history >= ${MIN_DISPERSION_HISTORY} AND e.n <= ${trim('e.mu')}
+      GROUP BY e.region
     ), peaks AS (
-      SELECT * FROM scored
-      WHERE history > 0 AND n >= ?::DOUBLE AND n > ?::DOUBLE * greatest(base, 1)
-        AND n >= base + ?::DOUBLE * greatest(${MAD_SCALE} * mad, 1)
-    ), recurring AS (
-      SELECT p.region, p.day, count(g.day) AS same_day_other_months
-      FROM peaks p LEFT JOIN grid g ON g.region = p.region AND day(g.day) = day(p.day)
-        AND g.day <> p.day AND g.n >= ?::DOUBLE * p.n
-      GROUP BY ALL
-    ), spikes AS (
-      SELECT p.*, r.same_day_other_months FROM peaks p JOIN recurring r USING (region, day)
-      WHERE p.history >= ?::DOUBLE AND r.same_day_other_months < ?::DOUBLE
+      SELECT e.*, coalesce(d.phi, 0)::DOUBLE AS phi FROM expected e LEFT JOIN disp d USING (region)
+      WHERE e.n >= ?::DOUBLE AND e.n - e.mu >= ?::DOUBLE AND e.n > ?::DOUBLE * greatest(e.mu, 1)
     )
-    SELECT s.region, strftime(s.day, '%Y-%m-%d') AS day, s.n, s.amount, s.base, s.mad,
-      s.history::DOUBLE AS history, s.same_day_other_months::DOUBLE AS same_day_other_months,
+    SELECT p.region, strftime(p.day, '%Y-%m-%d') AS day, p.n, p.amount, p.mu, p.level,
+      p.f AS dow_factor, p.phi, p.history::DOUBLE AS history, p.hod,
       string_agg(r.refund_id, ',' ORDER BY r.refund_date, r.refund_id) AS refund_ids,
       count(DISTINCT r.customer_id)::DOUBLE AS customers,
       array_to_string(list_slice(list(r.note ORDER BY r.refund_date, r.refund_id)
         FILTER (WHERE nullif(trim(r.note), '') IS NOT NULL), 1, ${NOTES_PER_SPIKE}), chr(30)) AS notes
-    FROM spikes s JOIN r ON r.region = s.region AND r.day = s.day
+    FROM peaks p JOIN r ON r.region = p.region AND r.day = p.day
     GROUP BY ALL ORDER BY 2, 1`;
   return {
     sql,
     params: [
       ctx.asOf,
       ctx.asOf,
+      m.spike_trim_sd,
+      m.spike_trim_sd,
+      m.spike_prior_days,
+      m.spike_prior_days,
+      m.spike_trim_sd,
+      m.spike_prior_days,
+      m.spike_prior_days,
+      m.spike_max_dispersion,
+      m.spike_trim_sd,
       m.spike_min_refunds,
-      m.spike_ratio,
-      m.spike_min_robust_z,
-      m.spike_recurring_min_share,
-      m.spike_min_history_days,
-      m.spike_recurring_min_other_months
+      m.spike_min_excess,
+      m.spike_ratio
     ]
   };
 }
 
+/** Whether a count passes the model's test and its floors (the SQL applies the same floors). */
+export function isSpikeCount(n: number, mu: number, phi: number, m: MemoryValues): boolean {
+  return (
+    n >= m.spike_min_refunds &&
+    n - mu >= m.spike_min_excess &&
+    n > m.spike_ratio * Math.max(mu, 1) &&
+    deviations(n, mu, phi) >= m.spike_min_robust_z &&
+    tailProbability(n, mu, phi) <= m.spike_max_p
+  );
+}
+
+/** The calendar anchor under which `peak` recurs in enough other months, or null. */
+function recurrence(
+  peak: Row,
+  peaks: readonly Row[],
+  m: MemoryValues
+): { anchor: string; months: number } | null {
+  const own = calendarDay(peak.day, m.spike_recurring_business_days);
+  const excess = peak.n - peak.mu;
+  let best: { anchor: string; months: number } | null = null;
+  for (const anchor of own.anchors) {
+    const months = new Set<string>();
+    for (const other of peaks) {
+      if (other.region !== peak.region || other.day === peak.day) continue;
+      if ((other.p ?? 1) > m.spike_recurring_max_p) continue;
+      const cal = calendarDay(other.day, m.spike_recurring_business_days);
+      if (cal.month === own.month || months.has(cal.month) || !cal.anchors.includes(anchor))
+        continue;
+      const otherExcess = other.n - other.mu;
+      const share = Math.min(excess, otherExcess) / Math.max(excess, otherExcess);
+      if (!(share >= m.spike_recurring_min_share)) continue;
+      if (peak.hod !== null && other.hod !== null) {
+        const apart = Math.abs(peak.hod - other.hod);
+        if (Math.min(apart, 24 - apart) > m.spike_recurring_hours) continue;
+      }
+      months.add(cal.month);
+    }
+    if (months.size >= m.spike_recurring_min_other_months && months.size > (best?.months ?? 0))
+      best = { anchor, months: months.size };
+  }
+  return best;
+}
+
+/** Judges the peaks the query returned: the count test, then the calendar. */
+function select(rows: readonly SpikeRow[], ctx: DetectorContext): Row[] {
+  const m = ctx.memory;
+  const peaks: Row[] = rows.map((r) => ({ ...r, p: tailProbability(r.n, r.mu, r.phi) }));
+  return peaks
+    .filter((r) => isSpikeCount(r.n, r.mu, r.phi, m))
+    .map((r) => ({ ...r, recurring: recurrence(r, peaks, m) }))
+    .filter((r) => r.recurring === null);
+}
+
+/**
+ * Confidence from the evidence: at the test's bar a spike is likely (0.9), each further order of
+ * magnitude below it makes chance less plausible, up to 0.97 four orders below.
+ */
+export function spikeStrength(p: number, maxP: number): number {
+  const orders = Math.max(0, Math.log10(maxP / Math.max(p, 1e-300)));
+  return Math.round((0.9 + 0.07 * Math.min(1, orders / 4)) * 1000) / 1000;
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
 function toFinding(row: Row, ctx: DetectorContext): Finding {
   const m = ctx.memory;
-  const spread = Math.max(MAD_SCALE * row.mad, 1);
-  const z = (row.n - row.base) / spread;
-  const ratio = row.n / Math.max(row.base, 1);
-  // The refunds above the usual day, valued at the day's average refund.
-  const excess = cents(row.amount * Math.max(0, (row.n - row.base) / row.n));
+  const p = row.p ?? tailProbability(row.n, row.mu, row.phi);
+  const ratio = row.n / Math.max(row.mu, 1);
+  const sd = deviations(row.n, row.mu, row.phi);
+  // The refunds above a usual day (the expected count, in whole refunds), at the day's average.
+  const excess = cents(row.amount * Math.max(0, (row.n - Math.round(row.mu)) / row.n));
   const ids = row.refund_ids.split(',');
   const notes = (row.notes ?? '')
     .split('\u001e')
     .filter((t) => t.trim() !== '')
     .map((t, i) => ({ source: `refunds.note (${row.region} ${row.day} #${i + 1})`, text: t }));
+  const model = row.phi > 0 ? `negative binomial (φ ${r2(row.phi)})` : 'Poisson';
+  const anchors = calendarDay(row.day, m.spike_recurring_business_days).anchors;
   return {
     type: 'refund_spike',
     key: findingKey('refund_spike', row.region, row.day),
     title: `Refund spike in ${row.region} on ${row.day}: ${row.n} refunds`,
-    summary: `${row.region} had ${row.n} refunds ($${cents(row.amount)}) on ${row.day} against a median of ${row.base} a day over the ${row.history} days before.`,
+    summary: `${row.region} had ${row.n} refunds ($${cents(row.amount)}) on ${row.day} where ${r2(row.mu)} were expected; a day this high has probability ${p.toPrecision(2)} under the region's ${model} model.`,
     entities: { region: row.region, date: row.day, refund_ids: ids },
     rawImpact: excess,
-    strength: Math.min(0.95, 0.6 + z / 40 + (row.history >= m.spike_baseline_days ? 0.1 : 0)),
+    strength: spikeStrength(p, m.spike_max_p),
     rules: [
+      {
+        rule: 'spike_max_p',
+        threshold: m.spike_max_p,
+        observed: Number(p.toPrecision(3)),
+        detail: `P(≥ ${row.n} refunds | μ ${r2(row.mu)}) = ${p.toPrecision(2)} under a ${model} model (bar ${m.spike_max_p}).`
+      },
       {
         rule: 'spike_min_refunds',
         threshold: m.spike_min_refunds,
@@ -117,16 +246,22 @@ function toFinding(row: Row, ctx: DetectorContext): Finding {
         detail: `${row.n} refunds (at least ${m.spike_min_refunds}).`
       },
       {
+        rule: 'spike_min_excess',
+        threshold: m.spike_min_excess,
+        observed: r2(row.n - row.mu),
+        detail: `${r2(row.n - row.mu)} more than expected (at least ${m.spike_min_excess}).`
+      },
+      {
         rule: 'spike_ratio',
         threshold: m.spike_ratio,
-        observed: Math.round(ratio * 100) / 100,
-        detail: `${ratio.toFixed(2)}× the median ${row.base} (floored at 1); bar ${m.spike_ratio}×.`
+        observed: r2(ratio),
+        detail: `${ratio.toFixed(2)}× the expected ${r2(row.mu)} (floored at 1); floor ${m.spike_ratio}×.`
       },
       {
         rule: 'spike_min_robust_z',
         threshold: m.spike_min_robust_z,
-        observed: Math.round(z * 100) / 100,
-        detail: `${z.toFixed(1)} robust deviations above the median (MAD ${row.mad}).`
+        observed: r2(sd),
+        detail: `${sd.toFixed(1)} standard deviations above the expected count.`
       },
       {
         rule: 'spike_baseline_days',
@@ -134,14 +269,14 @@ function toFinding(row: Row, ctx: DetectorContext): Finding {
         observed: row.history,
         detail:
           row.history < m.spike_baseline_days
-            ? `Baseline over the ${row.history} days available (shorter than ${m.spike_baseline_days}).`
-            : `Baseline over the ${row.history} days before, excluding the day itself.`
+            ? `Level from the ${row.history} days available, borrowing ${m.spike_prior_days} days of the region's whole-period rate.`
+            : `Level: trimmed mean of the ${row.history} days around it (weekday factor ${r2(row.dow_factor)}), shrunk with ${m.spike_prior_days} days of the whole-period rate.`
       },
       {
         rule: 'spike_recurring_min_other_months',
         threshold: m.spike_recurring_min_other_months,
-        observed: row.same_day_other_months,
-        detail: `Day ${Number(row.day.slice(8))} of the month reaches ${m.spike_recurring_min_share * 100}% of this level in ${row.same_day_other_months} other month(s): not a calendar batch.`
+        observed: 0,
+        detail: `No calendar batch: ${anchors.map(anchorWords).join(', ')} show no similar peak at a similar time of day in ${m.spike_recurring_min_other_months} other months.`
       }
     ],
     facts: {
@@ -149,8 +284,10 @@ function toFinding(row: Row, ctx: DetectorContext): Finding {
       day: row.day,
       refund_count: row.n,
       refund_amount: cents(row.amount),
-      baseline_median: row.base,
-      baseline_mad: row.mad,
+      expected_count: r2(row.mu),
+      baseline_median: r2(row.mu),
+      dispersion: r2(row.phi),
+      tail_probability: Number(p.toPrecision(3)),
       customers: row.customers
     },
     notes
@@ -164,5 +301,6 @@ export const refundSpike: Detector<Row> = {
   entities: ['refunds'],
   build,
   row: rowSchema,
+  select,
   toFinding
 };

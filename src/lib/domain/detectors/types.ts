@@ -36,5 +36,12 @@ export interface Detector<Row = unknown> {
   readonly entities: readonly string[];
   build(ctx: DetectorContext): SqlQuery;
   readonly row: z.ZodType<Row>;
+  /**
+   * Judges the rows as a set when a row alone cannot tell (a spike against the calendar's other
+   * peaks): returns the rows that are findings. Without it every row is a finding.
+   */
+  select?(rows: readonly Row[], ctx: DetectorContext): Row[];
+  /** Lines for the run summary about rows that are not findings (a process gap, with totals). */
+  processNotes?(rows: readonly Row[], ctx: DetectorContext): string[];
   toFinding(row: Row, ctx: DetectorContext): Finding;
 }
