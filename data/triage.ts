@@ -49,6 +49,10 @@ try {
   log(`cannot read ${dir}: ${String(error)}`);
   process.exit(2);
 }
+if (files.length === 0) {
+  log(`no CSV files in ${dir}: expected customers.csv, invoices.csv, refunds.csv, ...`);
+  process.exit(2);
+}
 const memory = memorySchema.parse(
   values.memory ? JSON.parse(readFileSync(values.memory, 'utf8')) : {}
 );
@@ -81,7 +85,20 @@ const analytics = new AnalyticsService({
   maxFileBytes: undefined
 });
 
-const report = await analytics.importCsv({ name: dir, source: 'upload', files, persist: false });
+let report: Awaited<ReturnType<typeof analytics.importCsv>>;
+try {
+  report = await analytics.importCsv({ name: dir, source: 'upload', files, persist: false });
+} catch (error) {
+  // One line: what is wrong and where (the importer names the file and the reason).
+  log(`cannot load ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
+if (report.tables.every((t) => t.rowsLoaded === 0)) {
+  log(
+    `no billing table in ${dir}: ${files.map((f) => f.fileName).join(', ')} ${files.length === 1 ? 'is' : 'are'} not customers, subscriptions, invoices, payments, refunds, usage_events or signal_events (or hold no rows)`
+  );
+  process.exit(2);
+}
 for (const t of report.tables)
   log(`${t.table}: ${t.rowsLoaded} rows${t.rowsRejected ? `, ${t.rowsRejected} rejected` : ''}`);
 for (const p of report.problems.slice(0, 10)) log(`  ${p.file}:${p.line ?? ''} ${p.reason}`);

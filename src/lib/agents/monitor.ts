@@ -20,6 +20,7 @@ import {
 import { rankSignals, signalFromRow, signalRowSchema, type Signal } from '../domain/schemas/signal';
 import { AS_OF_END } from '../domain/detectors/sql';
 import type { AnalyticsPort } from './ports';
+import { verifySignalIds } from './signal-ids';
 import { errorMessage } from './trace';
 
 export interface MonitorResult {
@@ -84,5 +85,11 @@ export async function monitor(
       if (s) signals.push(s);
     }
   }
-  return { signals: rankSignals(signals), problems };
+  try {
+    const { verified, unverified } = await verifySignalIds(analytics, ctx, signals, problems);
+    return { signals: [...rankSignals(verified), ...rankSignals(unverified)], problems };
+  } catch (error) {
+    problems.push(`signal ids: ${errorMessage(error)}`);
+    return { signals: rankSignals(signals), problems };
+  }
 }
