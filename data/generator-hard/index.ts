@@ -234,8 +234,6 @@ export function generateHardDataset(options: {
     refund(c, t, amount, 'billing_error', p.id);
     const second = refund(c, t + rng.int(5, 90) * 60_000, amount, 'billing_error', p.id);
     labels.push({ type: 'duplicate_refund', key: `duplicate_refund:${second}` });
-    // One more ordinary refund that day: with the second refund it would reach the floors.
-    ordinary(region, day + rng.int(8 * 60, 20 * 60) * 60_000);
   }
 
   // Manual credits.

@@ -12,7 +12,9 @@
  *   `spike_prior_days` days of weight: a region with a short history borrows the rest.
  *   Expected count μ = level × weekday factor.
  * - Dispersion: φ of a negative binomial (variance μ + φμ²), by moments over the region's days
- *   within the trim (peaks and batches left out), capped at `spike_max_dispersion` (0 = Poisson).
+ *   within the trim (peaks and batches left out), used only when Pearson's statistic shows
+ *   overdispersion (two standard deviations above its Poisson mean), capped at
+ *   `spike_max_dispersion` (0 = Poisson).
  * - Test: P(X ≥ n | μ, φ) ≤ `spike_max_p`, with floors: at least `spike_min_refunds` refunds,
  *   `spike_min_excess` above μ, more than `spike_ratio` × max(μ, 1) and `spike_min_robust_z`
  *   standard deviations.
@@ -108,9 +110,13 @@ function build(ctx: DetectorContext) {
     ), expected AS (
       SELECT *, level * f AS mu FROM scored
     ), disp AS (
-      SELECT e.region, least(?::DOUBLE, greatest(0, coalesce(
-          sum(power(e.n - e.mu, 2) - e.mu) / nullif(sum(e.mu * e.mu), 0),
-          0)))::DOUBLE AS phi
+      -- Overdispersion only when the data show it: Pearson's statistic above its Poisson mean by
+      -- two standard deviations (χ² with one degree of freedom per day).
+      SELECT e.region, CASE WHEN sum(power(e.n - e.mu, 2) / greatest(e.mu, 0.01))
+          > count(*) + 2 * sqrt(2 * count(*))
+        THEN least(?::DOUBLE, greatest(0, coalesce(
+          sum(power(e.n - e.mu, 2) - e.mu) / nullif(sum(e.mu * e.mu), 0), 0)))
+        ELSE 0 END::DOUBLE AS phi
       FROM expected e WHERE e.history >= ${MIN_DISPERSION_HISTORY} AND e.n <= ${trim('e.mu')}
       GROUP BY e.region
     ), peaks AS (
