@@ -74,7 +74,15 @@ export const datasetStatusSchema = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .nullable(),
   /** Same instant as `YYYY-MM-DDTHH:MM:SS.sssZ`. */
-  asOfTimestamp: z.string().nullable()
+  asOfTimestamp: z.string().nullable(),
+  /**
+   * The datasets loaded before this one on this browser, newest first (at most 20), so runs
+   * made on them can be labelled with the dataset they came from.
+   */
+  earlier: z
+    .array(z.object({ id: z.string(), name: z.string(), asOf: z.string().nullable() }))
+    .max(20)
+    .optional()
 });
 export type DatasetStatus = z.infer<typeof datasetStatusSchema>;
 

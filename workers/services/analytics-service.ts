@@ -179,6 +179,13 @@ export class AnalyticsService implements AnalyticsApi {
           tableIn,
           cross.plausibleBefore
         );
+        if (previous && previous.id !== id) {
+          const earlier = [
+            { id: previous.id, name: previous.name, asOf: previous.asOf },
+            ...(previous.earlier ?? []).filter((e) => e.id !== id && e.id !== previous.id)
+          ];
+          dataset.earlier = earlier.slice(0, 20);
+        }
         const report: ImportReport = {
           status: dataset,
           tables: loaded.map(
