@@ -18,11 +18,12 @@ import { join } from 'node:path';
 import { tableSpecs, type LogicalType, type TableName } from '../../workers/contracts/tables';
 import { prepareCsv } from '../../workers/services/analytics/csv-file';
 import {
-  ident,
-  literal,
-  rowChecks,
-  typedExpr
-} from '../../workers/services/analytics/validation-sql';
+  planColumns,
+  readOptions,
+  rowCheckSql,
+  storeSelect
+} from '../../workers/services/analytics/load-table';
+import { ident, literal } from '../../workers/services/analytics/validation-sql';
 
 export interface Native {
   conn: DuckDBConnection;
@@ -101,7 +102,7 @@ export async function loadTyped(conn: DuckDBConnection, dir: string, tables: rea
   }
 }
 
-/** The importer's SQL (strict raw read, row checks, typed cast of the clean rows). */
+/** The importer's SQL (typed strict read, row checks, stored columns of the clean rows). */
 export async function loadLikeApp(
   conn: DuckDBConnection,
   dir: string,
@@ -115,47 +116,20 @@ export async function loadLikeApp(
       1024 ** 3
     );
     if (!csv.ok) throw new Error(`${name}: ${csv.reason}`);
-    const raw = csv.columns.map((c) => `${literal(`c${c.index}`)}: 'VARCHAR'`).join(', ');
+    const plan = planColumns(csv);
     await conn.run(
-      `CREATE OR REPLACE TEMP TABLE __raw AS SELECT * FROM read_csv(${literal(path)}, header=true, auto_detect=false, columns={${raw}}, delim=${literal(csv.delimiter)}, quote='"', escape='"')`
+      `CREATE OR REPLACE TEMP TABLE __raw AS SELECT * FROM read_csv(${literal(path)}, ${readOptions(csv, plan)})`
     );
-    const parts: string[] = [];
-    for (const c of csv.columns) {
-      if (!c.spec) continue;
-      const rawCol = `c${c.index}`;
-      for (const check of rowChecks(c.spec, rawCol)) {
-        parts.push(
-          `SELECT rowid AS rec, ${literal(check.column)} AS col, '${check.kind}' AS kind, ${rawCol} AS val, NULL::BIGINT AS ref FROM __raw WHERE ${check.failing}`
-        );
-      }
-      if (c.spec.type === 'id') {
-        const v = `NULLIF(trim(${rawCol}), '')`;
-        parts.push(
-          `SELECT rec, ${literal(c.name)}, 'duplicate', val, first FROM (SELECT rowid AS rec, ${v} AS val, min(rowid) OVER (PARTITION BY ${v}) AS first FROM __raw WHERE ${v} IS NOT NULL) WHERE rec <> first`
-        );
-      }
-    }
+    const parts = rowCheckSql(plan);
     await conn.run(
-      `CREATE OR REPLACE TEMP TABLE __errs (rec BIGINT, col VARCHAR, kind VARCHAR, val VARCHAR, ref BIGINT); INSERT INTO __errs ${parts.join(' UNION ALL ')}`
+      `CREATE OR REPLACE TEMP TABLE __errs (rec BIGINT, col VARCHAR, kind VARCHAR, val VARCHAR, ref BIGINT)`
     );
-    const [counts] = (
-      await conn.runAndReadAll(
-        'SELECT count(DISTINCT rec)::DOUBLE AS rejected, count(*)::DOUBLE AS total FROM __errs'
-      )
-    ).getRowObjectsJson();
-    const known = csv.columns.filter((c) => c.spec !== null);
-    const ordered = csv.spec.columns.flatMap((s) => known.filter((c) => c.spec === s));
-    const extras = csv.columns.filter((c) => c.spec === null);
-    const select = [
-      ...ordered.map((c) => `${typedExpr(c.spec!, `c${c.index}`)} AS ${ident(c.name)}`),
-      ...extras.map((c) => `c${c.index} AS ${ident(c.name)}`)
-    ].join(', ');
-    const filter =
-      Number(counts?.total) > 0
-        ? 'WHERE NOT EXISTS (SELECT 1 FROM __errs e WHERE e.rec = r.rowid)'
-        : '';
+    if (parts.length > 0) await conn.run(`INSERT INTO __errs ${parts.join(' UNION ALL ')}`);
+    const select = storeSelect(csv, plan)
+      .map((c) => `${c.store} AS ${ident(c.name)}`)
+      .join(', ');
     await conn.run(
-      `CREATE OR REPLACE TABLE ${ident(name)} AS SELECT ${select} FROM __raw r ${filter} ORDER BY r.rowid`
+      `CREATE OR REPLACE TABLE ${ident(name)} AS SELECT ${select} FROM __raw WHERE rowid NOT IN (SELECT rec FROM __errs)`
     );
     await conn.runAndReadAll(`SELECT count(*) AS n FROM ${ident(name)}`);
     await conn.run('DROP TABLE IF EXISTS __raw; DROP TABLE IF EXISTS __errs');

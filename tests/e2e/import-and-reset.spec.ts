@@ -17,7 +17,10 @@ test('importing CSVs reports bad rows, keeps good ones, and a rejected file keep
     mimeType: 'text/csv',
     buffer: Buffer.from(invoices)
   });
-  await expect(page.getByTestId('import-summary')).toContainText('invoices 2 rows (1 rejected)');
+  await expect(page.getByTestId('import-summary')).toContainText('1 row rejected');
+  await expect(page.getByTestId('import-table').filter({ hasText: 'invoices' })).toContainText(
+    'invoices.csv21'
+  );
   const problem = page.getByTestId('import-problem').first();
   await expect(problem).toContainText('invoices.csv');
   await expect(problem).toContainText('3'); // line 3: header is line 1

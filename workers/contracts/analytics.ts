@@ -42,8 +42,14 @@ export const importCsvInputSchema = z.object({
    * The ground truth of a generated dataset (data/generator `labels`), kept and persisted with
    * it for the QA Lab. Opaque here: its reader validates it with the generator's schema.
    */
-  labels: z.unknown().optional()
+  labels: z.unknown().optional(),
+  /**
+   * `replace` (default): the files become the whole dataset. `add`: tables not in the import are
+   * kept from the active dataset (a table in the import still replaces its old version).
+   */
+  mode: z.enum(['replace', 'add']).default('replace')
 });
+export type ImportMode = 'replace' | 'add';
 export type ImportCsvInput = z.input<typeof importCsvInputSchema>;
 
 export const datasetTableSchema = z.object({
@@ -68,7 +74,15 @@ export const datasetStatusSchema = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .nullable(),
   /** Same instant as `YYYY-MM-DDTHH:MM:SS.sssZ`. */
-  asOfTimestamp: z.string().nullable()
+  asOfTimestamp: z.string().nullable(),
+  /**
+   * The datasets loaded before this one on this browser, newest first (at most 20), so runs
+   * made on them can be labelled with the dataset they came from.
+   */
+  earlier: z
+    .array(z.object({ id: z.string(), name: z.string(), asOf: z.string().nullable() }))
+    .max(20)
+    .optional()
 });
 export type DatasetStatus = z.infer<typeof datasetStatusSchema>;
 
@@ -78,7 +92,11 @@ export const importProblemSchema = z.object({
   /** 1-based physical line in the file; the header is line 1. */
   line: z.number().int().positive().optional(),
   column: z.string().optional(),
-  reason: z.string()
+  reason: z.string(),
+  /** `error` (default): the row or file was not loaded. `warning`: loaded, but worth a look. */
+  severity: z.enum(['error', 'warning']).optional(),
+  /** The engine's own message, for the "technical details" fold; never the reason itself. */
+  technical: z.string().optional()
 });
 export type ImportProblem = z.infer<typeof importProblemSchema>;
 
@@ -89,7 +107,11 @@ export const importedTableSchema = z.object({
   delimiter: z.string(),
   rowsLoaded: z.number().int().nonnegative(),
   rowsRejected: z.number().int().nonnegative(),
-  extraColumns: z.array(z.string())
+  extraColumns: z.array(z.string()),
+  /** Rows loaded but flagged (dangling references, implausible dates). */
+  warnings: z.number().int().nonnegative().optional(),
+  /** Wall time of this table's load in the worker (for benchmarks; not part of the dataset). */
+  elapsedMs: z.number().nonnegative().optional()
 });
 export type ImportedTable = z.infer<typeof importedTableSchema>;
 
@@ -103,7 +125,15 @@ export const importReportSchema = z.object({
   problemsOmitted: z.number().int().nonnegative(),
   /** Things worth saying that are not problems (e.g. a `;` delimiter was detected). */
   notes: z.array(z.string()),
-  persisted: z.boolean()
+  persisted: z.boolean(),
+  /** What happened to the tables that were not in the import (absent in older reports). */
+  mode: z.enum(['replace', 'add']).optional(),
+  /** `add`: tables kept from the previous dataset. */
+  keptTables: z.array(tableNameSchema).optional(),
+  /** Tables whose file was rejected whole: the dataset has no such table now. */
+  droppedTables: z.array(tableNameSchema).optional(),
+  /** Why the as-of date left some rows out (implausible dates), when it did. */
+  asOfNote: z.string().optional()
 });
 export type ImportReport = z.infer<typeof importReportSchema>;
 

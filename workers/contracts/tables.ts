@@ -128,3 +128,26 @@ export function tableSpec(name: TableName): TableSpec {
 export function requiredColumns(spec: TableSpec): string[] {
   return spec.columns.filter((c) => c.required).map((c) => c.name);
 }
+
+/** A column that names a row of another table (`→` in DATA_CONTRACT.md). */
+export interface TableReference {
+  readonly table: TableName;
+  readonly column: string;
+  readonly target: TableName;
+  readonly targetColumn: string;
+}
+
+export const tableReferences: readonly TableReference[] = [
+  {
+    table: 'subscriptions',
+    column: 'customer_id',
+    target: 'customers',
+    targetColumn: 'customer_id'
+  },
+  { table: 'invoices', column: 'customer_id', target: 'customers', targetColumn: 'customer_id' },
+  { table: 'payments', column: 'invoice_id', target: 'invoices', targetColumn: 'invoice_id' },
+  { table: 'payments', column: 'customer_id', target: 'customers', targetColumn: 'customer_id' },
+  { table: 'refunds', column: 'customer_id', target: 'customers', targetColumn: 'customer_id' },
+  { table: 'refunds', column: 'linked_payment_id', target: 'payments', targetColumn: 'payment_id' },
+  { table: 'usage_events', column: 'customer_id', target: 'customers', targetColumn: 'customer_id' }
+];

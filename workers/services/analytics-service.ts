@@ -28,6 +28,7 @@ import {
   type LoadResult,
   type RegisterContent
 } from './analytics/load-table';
+import { crossCheck, type CheckedTable } from './analytics/cross-checks';
 import { DatasetStore } from './analytics/persistence';
 import { isMultipleStatementsError, readOnlyRejection } from './analytics/read-only-sql';
 import { tableToJson } from './analytics/to-json';
@@ -85,14 +86,18 @@ export class AnalyticsService implements AnalyticsApi {
       const loaded: LoadResult[] = [];
       const hashed: { fileName: string; digest: Uint8Array }[] = [];
       let problemsOmitted = 0;
+      const rejectedTables = new Set<TableName>();
       dropStaging(conn);
       try {
         for (const file of parsed.files) {
           const csv = await prepareCsv(file.fileName, file.data, maxBytes);
           if (!csv.ok) {
+            if (csv.table) rejectedTables.add(csv.table);
             problems.push({
               ...(csv.table ? { table: csv.table } : {}),
               file: file.fileName,
+              ...(csv.line === undefined ? {} : { line: csv.line }),
+              ...(csv.column === undefined ? {} : { column: csv.column }),
               reason: csv.reason
             });
             continue;
@@ -115,7 +120,13 @@ export class AnalyticsService implements AnalyticsApi {
             this.#deps.registerContent ?? registerCopy
           );
           if ('failed' in result) {
-            problems.push({ table: csv.spec.name, file: file.fileName, reason: result.failed });
+            rejectedTables.add(csv.spec.name);
+            problems.push({
+              table: csv.spec.name,
+              file: file.fileName,
+              reason: result.failed,
+              ...(result.technical ? { technical: result.technical } : {})
+            });
             continue;
           }
           notes.push(...csv.notes);
@@ -135,30 +146,72 @@ export class AnalyticsService implements AnalyticsApi {
             { problems, problemsOmitted }
           );
         }
-        const id = await datasetId(parsed.name, hashed);
+        const imported = new Set(loaded.map((t) => t.table));
+        const previous = this.#status;
+        const kept =
+          parsed.mode === 'add' && previous
+            ? previous.tables.filter((t) => !imported.has(t.name))
+            : [];
+        const tableIn = (name: TableName) => (imported.has(name) ? staging(name) : name);
+        const checked: CheckedTable[] = [
+          ...loaded.map((t) => ({
+            name: t.table,
+            sqlName: staging(t.table),
+            columns: t.columns,
+            file: t.file,
+            linesOf: t.linesOf
+          })),
+          ...kept.map((t) => ({ name: t.name, sqlName: t.name, columns: t.columns }))
+        ];
+        const cross = await crossCheck(conn, checked, problemLimitPerFile);
+        problems.push(...cross.problems);
+        problemsOmitted += cross.omitted;
+        const id = await datasetId(parsed.name, [
+          ...hashed,
+          ...(kept.length > 0 && previous
+            ? [{ fileName: `\u0000kept:${previous.id}`, digest: new Uint8Array() }]
+            : [])
+        ]);
         const dataset = buildStatus(
           conn,
           { id, name: parsed.name, source: parsed.source },
-          loaded.map((t) => ({ ...t, name: t.table, rowCount: t.rowsLoaded })),
-          staging
+          [...loaded.map((t) => ({ ...t, name: t.table, rowCount: t.rowsLoaded })), ...kept],
+          tableIn,
+          cross.plausibleBefore
         );
+        if (previous && previous.id !== id) {
+          const earlier = [
+            { id: previous.id, name: previous.name, asOf: previous.asOf },
+            ...(previous.earlier ?? []).filter((e) => e.id !== id && e.id !== previous.id)
+          ];
+          dataset.earlier = earlier.slice(0, 20);
+        }
         const report: ImportReport = {
           status: dataset,
           tables: loaded.map(
-            ({ table, file, delimiter, rowsLoaded, rowsRejected, extraColumns }) => ({
+            ({ table, file, delimiter, rowsLoaded, rowsRejected, extraColumns, elapsedMs }) => ({
               table,
               file,
               delimiter,
               rowsLoaded,
               rowsRejected,
-              extraColumns
+              extraColumns,
+              warnings: cross.warnings.get(table) ?? 0,
+              ...(elapsedMs === undefined ? {} : { elapsedMs })
             })
           ),
           problems,
           problemsOmitted,
           notes,
-          persisted: parsed.persist
+          persisted: parsed.persist,
+          mode: parsed.mode,
+          keptTables: kept.map((t) => t.name),
+          droppedTables: [...rejectedTables].filter(
+            (t) => !dataset.tables.some((d) => d.name === t)
+          ),
+          ...(cross.asOfNote ? { asOfNote: cross.asOfNote } : {})
         };
+        const allTables = dataset.tables.map((t) => t.name);
         if (parsed.persist) {
           await this.#store.save(
             {
@@ -166,14 +219,15 @@ export class AnalyticsService implements AnalyticsApi {
               status: dataset,
               report,
               labels: parsed.labels,
-              tables: loaded.map((t) => t.table)
+              tables: allTables
             },
-            (name) => exportIpc(conn, staging(name))
+            (name) => exportIpc(conn, tableIn(name))
           );
         }
         activate(
           conn,
-          loaded.map((t) => t.table)
+          loaded.map((t) => t.table),
+          kept.map((t) => t.name)
         );
         this.#status = dataset;
         this.#labels = parsed.labels ?? null;
@@ -283,10 +337,14 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
   return result.data;
 }
 
-/** Replaces the active tables with the staged ones, atomically. */
-function activate(conn: DuckDBConnection, staged: readonly TableName[]): void {
+/** Replaces the active tables with the staged ones, atomically; `kept` tables stay as they are. */
+function activate(
+  conn: DuckDBConnection,
+  staged: readonly TableName[],
+  kept: readonly TableName[] = []
+): void {
   const statements = [
-    ...tableNames.map((n) => `DROP TABLE IF EXISTS ${ident(n)}`),
+    ...tableNames.filter((n) => !kept.includes(n)).map((n) => `DROP TABLE IF EXISTS ${ident(n)}`),
     ...staged.map((n) => `ALTER TABLE ${ident(staging(n))} RENAME TO ${ident(n)}`)
   ];
   conn.query('BEGIN TRANSACTION');

@@ -1,4 +1,4 @@
-import type { DatasetStatus, ImportReport } from '$workers/contracts/analytics';
+import type { DatasetStatus, ImportMode, ImportReport } from '$workers/contracts/analytics';
 import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
 import { fetchDemoFiles } from '$lib/services/demo';
 import type { GenerateInput } from '$workers/contracts/generator';
@@ -91,7 +91,11 @@ export class DatasetState {
    * Imports CSV files the user chose. A rejected import leaves the previous dataset active,
    * so the page keeps showing it beside the report of what was wrong.
    */
-  async importFiles(files: readonly File[], name: string): Promise<ImportReport | null> {
+  async importFiles(
+    files: readonly File[],
+    name: string,
+    mode: ImportMode = 'replace'
+  ): Promise<ImportReport | null> {
     const previousPhase = this.phase;
     this.phase = 'loading';
     this.activity = `Checking and loading ${files.length} file${files.length === 1 ? '' : 's'}…`;
@@ -102,7 +106,8 @@ export class DatasetState {
       const report = await analyticsWorker().importCsv({
         name,
         source: 'upload',
-        files: files.map((f) => ({ fileName: f.name, data: f }))
+        files: files.map((f) => ({ fileName: f.name, data: f })),
+        mode
       });
       this.lastImport = report;
       this.status = report.status;

@@ -41,7 +41,12 @@ describe('file-level checks', () => {
       { file: 'invoices_binary.csv', reason: 'not a text CSV file (it contains NUL bytes)' }
     ]);
     expect(await problemsOf(fixture('customers_latin1.csv'))).toEqual([
-      { file: 'customers_latin1.csv', reason: 'not a text CSV file (it is not valid UTF-8 text)' }
+      {
+        file: 'customers_latin1.csv',
+        line: 2,
+        reason:
+          'not UTF-8 text: line 2, byte 59 is 0xE9, which UTF-8 does not allow (the file may be Latin-1 or Windows-1252: save it as UTF-8 and load it again)'
+      }
     ]);
   });
 
@@ -56,22 +61,24 @@ describe('file-level checks', () => {
       {
         table: 'subscriptions',
         file: 'subscriptions_missing_columns.csv',
+        line: 1,
+        column: 'monthly_price',
         reason:
-          'missing required columns for subscriptions: monthly_price, billing_status; the header found is: subscription_id, customer_id, plan_tier, start_date'
+          'line 1: missing required columns for subscriptions: monthly_price, billing_status; the header found is: subscription_id, customer_id, plan_tier, start_date'
       }
     ]);
   });
 
   it('hints at another delimiter when the header does not match with it either', async () => {
     const [problem] = await problemsOf(fixture('invoices_semicolon_missing.csv'));
-    expect(problem?.reason).toMatch(/^missing required columns for invoices: /);
+    expect(problem?.reason).toMatch(/^line 1: missing required columns for invoices: /);
     expect(problem?.reason).toMatch(/\(the file may use semicolon as its delimiter\)$/);
   });
 
   it('a file that matches no table', async () => {
     const [problem] = await problemsOf(fixture('notes.csv'));
     expect(problem?.reason).toMatch(
-      /^cannot tell which table this file holds.*the header found is: foo, bar$/
+      /^line 1: cannot tell which table this file holds.*the header found is: foo, bar$/
     );
   });
 
@@ -89,7 +96,7 @@ describe('file-level checks', () => {
       files: [fixture('refunds_semicolon.csv')],
       persist: false
     });
-    expect(report.problems).toEqual([]);
+    expect(report.problems.filter((p) => p.severity !== 'warning')).toEqual([]);
     expect(report.tables[0]).toMatchObject({ table: 'refunds', delimiter: ';', rowsLoaded: 2 });
     expect(report.notes).toContain('refunds_semicolon.csv uses semicolon (";") as its delimiter');
     expect((await service.query('SELECT sum(amount) AS s FROM refunds')).rows).toEqual([

@@ -41,6 +41,8 @@ export interface AcceptedCsv {
   readonly columns: readonly HeaderColumn[];
   readonly extraColumns: readonly string[];
   readonly notes: readonly string[];
+  /** Some lines end in LF and others in CR LF: DuckDB's strict parser refuses such a file. */
+  readonly mixedLineEndings: boolean;
 }
 
 export interface RejectedCsv {
@@ -48,6 +50,9 @@ export interface RejectedCsv {
   readonly fileName: string;
   readonly table: TableName | undefined;
   readonly reason: string;
+  /** Where the problem is, when it has a place: the header is line 1. */
+  readonly line?: number;
+  readonly column?: string;
 }
 
 const delimiters = [',', ';', '\t', '|'] as const;
@@ -64,11 +69,16 @@ export async function prepareCsv(
   data: string | CsvContent,
   maxBytes: number
 ): Promise<AcceptedCsv | RejectedCsv> {
-  const reject = (reason: string, table?: TableName): RejectedCsv => ({
+  const reject = (
+    reason: string,
+    table?: TableName,
+    where: { line?: number; column?: string } = {}
+  ): RejectedCsv => ({
     ok: false,
     fileName,
     table,
-    reason
+    reason,
+    ...where
   });
   // A string never has more UTF-8 bytes than 3× its length, nor fewer than its length.
   if (typeof data === 'string' && data.length > maxBytes)
@@ -84,7 +94,16 @@ export async function prepareCsv(
   const scan = await scanContent(content, typeof data !== 'string');
   if (!scan.hasText) return reject('file is empty');
   if (scan.hasNul) return reject('not a text CSV file (it contains NUL bytes)');
-  if (!scan.utf8) return reject('not a text CSV file (it is not valid UTF-8 text)');
+  if (!scan.utf8) {
+    const bad = await firstInvalidUtf8(content);
+    return reject(
+      bad
+        ? `not UTF-8 text: line ${bad.line}, byte ${bad.byte.toLocaleString('en')} is 0x${bad.value.toString(16).toUpperCase().padStart(2, '0')}, which UTF-8 does not allow (the file may be Latin-1 or Windows-1252: save it as UTF-8 and load it again)`
+        : 'not UTF-8 text (save it as UTF-8 and load it again)',
+      undefined,
+      bad ? { line: bad.line } : {}
+    );
+  }
   const digest = await scan.digest.digest();
 
   const headerLine = firstLine(await readRange(content, 0, 64 * 1024));
@@ -99,7 +118,8 @@ export async function prepareCsv(
         spec.name
       );
     const mapped = mapColumns(spec, header);
-    if (typeof mapped === 'string') return reject(mapped, spec.name);
+    if ('reason' in mapped)
+      return reject(mapped.reason, spec.name, { line: 1, column: mapped.column });
     const notes =
       delimiter === ','
         ? []
@@ -118,22 +138,34 @@ export async function prepareCsv(
       delimiter,
       columns: mapped,
       extraColumns,
-      notes
+      notes,
+      mixedLineEndings: scan.crlf > 0 && scan.lf > 0
     };
   }
 
   const commaHeader = splitHeader(headerLine, ',');
   const hint = otherDelimiterHint(headerLine);
   const found = `the header found is: ${commaHeader.join(', ')}`;
-  if (byName) {
-    const names = missing(byName, commaHeader).join(', ');
+  const likely = byName ?? closestTable(commaHeader);
+  if (likely) {
+    const absent = missing(likely, commaHeader);
+    const guesses = absent.map((name) => {
+      const near = closestName(
+        name,
+        commaHeader.filter((h) => !likely.columns.some((c) => c.name === h.toLowerCase()))
+      );
+      return near
+        ? `${name} (the header has ${JSON.stringify(near)}: did you mean ${name}?)`
+        : name;
+    });
     return reject(
-      `missing required columns for ${byName.name}: ${names}; ${found}${hint}`,
-      byName.name
+      `line 1: missing required column${absent.length > 1 ? 's' : ''} for ${likely.name}: ${guesses.join(', ')}; ${found}${hint}`,
+      likely.name,
+      { line: 1, column: absent[0] }
     );
   }
   return reject(
-    `cannot tell which table this file holds: name it after a table (e.g. invoices.csv) or give it the columns of one; ${found}${hint}`
+    `line 1: cannot tell which table this file holds: name it after a table (e.g. invoices.csv) or give it the columns of one; ${found}${hint}`
   );
 }
 
@@ -152,7 +184,15 @@ async function scanContent(content: CsvContent, checkUtf8: boolean) {
   let hasText = false;
   let hasNul = false;
   let utf8 = true;
+  let lf = 0;
+  let crlf = 0;
+  let previous = 0;
   await forEachChunk(content, async (chunk) => {
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) {
+      if ((i > 0 ? chunk[i - 1] : previous) === 0x0d) crlf++;
+      else lf++;
+    }
+    previous = chunk[chunk.length - 1] ?? 0;
     hasText ||= !chunk.every(isSpace);
     hasNul ||= chunk.indexOf(0) !== -1;
     if (checkUtf8 && utf8 && !hasNul) {
@@ -171,7 +211,43 @@ async function scanContent(content: CsvContent, checkUtf8: boolean) {
       utf8 = false;
     }
   }
-  return { hasText, hasNul, utf8, digest };
+  return { hasText, hasNul, utf8, digest, lf, crlf };
+}
+
+/**
+ * Where the first byte that is not UTF-8 is: its physical line (header = 1), its 1-based byte
+ * offset in the file content and its value. A second streaming pass, run only for a file that
+ * failed the decoder.
+ */
+export async function firstInvalidUtf8(
+  content: CsvContent
+): Promise<{ line: number; byte: number; value: number } | null> {
+  let line = 1;
+  let need = 0; // continuation bytes still expected
+  let lead = { byte: 0, value: 0 }; // the byte that started the current sequence
+  let offset = 0;
+  let found: { line: number; byte: number; value: number } | null = null;
+  await forEachChunk(content, (chunk) => {
+    if (found) return;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] ?? 0;
+      if (need > 0) {
+        if ((b & 0xc0) !== 0x80) return void (found = { line, ...lead });
+        need--;
+        continue;
+      }
+      lead = { byte: offset + i + 1, value: b };
+      if (b === 0x0a) line++;
+      else if (b < 0x80) continue;
+      else if (b >= 0xc2 && b <= 0xdf) need = 1;
+      else if (b >= 0xe0 && b <= 0xef) need = 2;
+      else if (b >= 0xf0 && b <= 0xf4) need = 3;
+      else return void (found = { line, ...lead });
+    }
+    offset += chunk.length;
+  });
+  if (!found && need > 0) found = { line, ...lead };
+  return found;
 }
 
 /** The header record as text; a header spanning lines (quoted newline) is cut at 64 KB. */
@@ -241,7 +317,10 @@ function missing(spec: TableSpec, header: readonly string[]): string[] {
   return requiredColumns(spec).filter((c) => !names.has(c));
 }
 
-function mapColumns(spec: TableSpec, header: readonly string[]): HeaderColumn[] | string {
+function mapColumns(
+  spec: TableSpec,
+  header: readonly string[]
+): HeaderColumn[] | { reason: string; column: string } {
   const taken = new Map<string, number>();
   const columns: HeaderColumn[] = [];
   for (const [index, raw] of header.entries()) {
@@ -249,7 +328,10 @@ function mapColumns(spec: TableSpec, header: readonly string[]): HeaderColumn[] 
     if (colSpec) {
       const first = taken.get(colSpec.name);
       if (first !== undefined)
-        return `column ${colSpec.name} appears twice (columns ${first + 1} and ${index + 1})`;
+        return {
+          reason: `line 1: column ${colSpec.name} appears twice in the header (columns ${first + 1} and ${index + 1}); keep one`,
+          column: colSpec.name
+        };
       taken.set(colSpec.name, index);
       columns.push({ index, name: colSpec.name, spec: colSpec });
     } else {
@@ -266,6 +348,42 @@ function mapColumns(spec: TableSpec, header: readonly string[]): HeaderColumn[] 
     used.add(name.toLowerCase());
     return { ...c, name };
   });
+}
+
+/** The table most of whose required columns the header names (at least half), if one stands out. */
+function closestTable(header: readonly string[]): TableSpec | null {
+  const scored = tableSpecs
+    .map((t) => {
+      const required = requiredColumns(t);
+      return { t, share: (required.length - missing(t, header).length) / required.length };
+    })
+    .filter((s) => s.share >= 0.5)
+    .sort((a, b) => b.share - a.share);
+  const [best, next] = scored;
+  return best && (!next || next.share < best.share) ? best.t : null;
+}
+
+/** The header name within edit distance 2 of `name` (case-insensitive), if exactly one is closest. */
+export function closestName(name: string, candidates: readonly string[]): string | null {
+  const scored = candidates
+    .map((c) => ({ c, d: editDistance(name, c.toLowerCase()) }))
+    .filter((s) => s.d <= Math.min(2, Math.floor(name.length / 3)))
+    .sort((a, b) => a.d - b.d);
+  const [best, next] = scored;
+  return best && (!next || next.d > best.d) ? best.c : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
 }
 
 function otherDelimiterHint(line: string): string {

@@ -33,13 +33,20 @@ export function buildStatus(
   conn: DuckDBConnection,
   meta: { id: string; name: string; source: DatasetStatus['source'] },
   tables: readonly LoadedTableInfo[],
-  tableIn: (name: TableName) => string
+  tableIn: (name: TableName) => string,
+  /** Event times at or after this instant are implausible and left out of the as-of date. */
+  plausibleBefore: string | null = null
 ): DatasetStatus {
+  const cutoff = plausibleBefore
+    ? `TIMESTAMP '${plausibleBefore.replace('T', ' ').replace('Z', '')}'`
+    : null;
   const present = new Set(tables.map((t) => t.name));
   const events = tables.flatMap((t) => {
     const column = tableSpec(t.name).eventTime;
     return column && t.columns.includes(column)
-      ? [`SELECT max(${ident(column)}) AS t FROM ${ident(tableIn(t.name))}`]
+      ? [
+          `SELECT max(${ident(column)}) AS t FROM ${ident(tableIn(t.name))}${cutoff ? ` WHERE ${ident(column)} < ${cutoff}` : ''}`
+        ]
       : [];
   });
   let asOfTimestamp: string | null = null;

@@ -1,27 +1,105 @@
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { ImportProblem, ImportedTable } from '../../contracts/analytics';
-import type { CsvContent } from './csv-content';
-import type { AcceptedCsv } from './csv-file';
-import { CsvLineIndex } from './csv-lines';
+import type { ColumnSpec } from '../../contracts/tables';
+import { readRange, type CsvContent } from './csv-content';
+import { splitHeader, type AcceptedCsv } from './csv-file';
+import { CsvLineIndex, type RejectedRecord } from './csv-lines';
 import {
   checkReason,
   ident,
   literal,
+  readType,
   rowChecks,
   typedExpr,
   type CheckKind
 } from './validation-sql';
 
 /**
- * Loads one accepted CSV into a typed staging table. DuckDB parses the file into VARCHAR columns
- * (`__raw`, whose rowid is the file order); SQL checks collect row errors into `__errs`; the rows
- * without errors are cast into `target`. Line numbers are computed only when something failed.
+ * Loads one accepted CSV into a typed staging table, on DuckDB's own reader:
+ *  1. `planColumns`: what each file column is read as and how it is stored;
+ *  2. a typed `read_csv` (`__raw`): DuckDB parses timestamps and numbers itself, and rejects
+ *     the records it cannot read (`store_rejects`); a clean file is read once, strictly;
+ *  3. set-based SQL over the typed rows for what the reader cannot check (money with currency
+ *     signs, empty ids, `> 0`, duplicate ids, finite numbers) and TypeScript for JSON payloads;
+ *  4. the rows without errors are stored into `target`.
+ * Physical line numbers are computed only when there is something to report.
  */
 
 export interface LoadResult extends ImportedTable {
   readonly columns: string[];
   readonly problems: ImportProblem[];
   readonly problemsOmitted: number;
+  /** Physical lines of rows of `target` (by rowid), for the checks across tables. */
+  readonly linesOf: (rowids: readonly number[]) => Promise<(number | undefined)[]>;
+}
+
+/**
+ * One column of the file as the importer reads and stores it. This is the seam for a column
+ * mapping / transform step (issue #13: exports whose headers and formats differ from the
+ * contract): such a step maps header columns to contract columns (`spec`) before the read and
+ * may give `store` another expression over the read value; the read, the checks and the line
+ * mapping below stay as they are.
+ */
+export interface ColumnPlan {
+  /** Position in the file (0-based); DuckDB reads it as column `raw`. */
+  readonly index: number;
+  readonly raw: string;
+  /** Name in the stored table. */
+  readonly name: string;
+  /** The contract column, or null for an extra column (kept as text). */
+  readonly spec: ColumnSpec | null;
+  /** DuckDB type of the read. */
+  readonly readAs: string;
+  /** SQL expression for the stored value, over `raw`. */
+  readonly store: string;
+}
+
+export function planColumns(csv: AcceptedCsv): ColumnPlan[] {
+  return csv.columns.map((c) => {
+    const raw = `c${c.index}`;
+    return {
+      index: c.index,
+      raw,
+      name: c.name,
+      spec: c.spec,
+      readAs: c.spec ? readType(c.spec) : 'VARCHAR',
+      store: c.spec ? typedExpr(c.spec, raw) : raw
+    };
+  });
+}
+
+/** DuckDB's default `max_line_size`, stated in messages. */
+export const maxLineBytes = 2_097_152;
+
+/** The `read_csv` options for a planned file (no auto-detection: the contract decides). */
+export function readOptions(csv: AcceptedCsv, plan: readonly ColumnPlan[]): string {
+  const columns = plan.map((c) => `${literal(c.raw)}: '${c.readAs}'`).join(', ');
+  // Lines ending partly in LF, partly in CR LF are valid CSV; DuckDB's strict parser refuses them.
+  const lenient = csv.mixedLineEndings ? ', strict_mode=false' : '';
+  return `header=true, auto_detect=false, columns={${columns}}, delim=${literal(csv.delimiter)}, quote='"', escape='"', max_line_size=${maxLineBytes}${lenient}`;
+}
+
+/** The SELECT list that stores the planned columns: contract columns in contract order, then extras. */
+export function storeSelect(csv: AcceptedCsv, plan: readonly ColumnPlan[]): ColumnPlan[] {
+  const known = plan.filter((c) => c.spec !== null);
+  return [
+    ...csv.spec.columns.flatMap((s) => known.filter((c) => c.spec === s)),
+    ...plan.filter((c) => c.spec === null)
+  ];
+}
+
+/** The SQL that collects row errors of `__raw` into `(rec, col, kind, val)` rows. */
+export function rowCheckSql(plan: readonly ColumnPlan[]): string[] {
+  const parts: string[] = [];
+  for (const c of plan) {
+    if (!c.spec) continue;
+    for (const check of rowChecks(c.spec, c.raw)) {
+      parts.push(
+        `SELECT rowid AS rec, ${literal(check.column)} AS col, '${check.kind}' AS kind, ${c.raw}::VARCHAR AS val, NULL::BIGINT AS ref FROM __raw WHERE ${check.failing}`
+      );
+    }
+  }
+  return parts;
 }
 
 type Row = Record<string, unknown>;
@@ -65,49 +143,76 @@ export async function loadCsv(
   target: string,
   limit: number,
   register: RegisterContent
-): Promise<LoadResult | { failed: string }> {
+): Promise<LoadResult | { failed: string; technical?: string }> {
+  const started = performance.now();
   const fileId = `opsiq_import_${++fileCounter}.csv`;
   await register(db, fileId, csv.content);
+  const plan = planColumns(csv);
   try {
-    const structural = readRaw(conn, csv, fileId);
-    if ('failed' in structural) return structural;
-    collectRowErrors(conn, csv);
+    const read = readTyped(conn, csv, plan, fileId);
+    if ('failed' in read) return read;
+    collectRowErrors(conn, plan);
     const [counts] = rowsOf(
       conn,
       'SELECT count(DISTINCT rec) AS rejected, count(*) AS total FROM __errs'
     );
     const rowErrors = { rejected: num(counts?.rejected), total: num(counts?.total) };
-
-    const known = csv.columns.filter((c) => c.spec !== null);
-    const ordered = csv.spec.columns.flatMap((s) => known.filter((c) => c.spec === s));
-    const extras = csv.columns.filter((c) => c.spec === null);
-    const select = [
-      ...ordered.map(
-        (c) => `${c.spec ? typedExpr(c.spec, `c${c.index}`) : ''} AS ${ident(c.name)}`
-      ),
-      ...extras.map((c) => `c${c.index} AS ${ident(c.name)}`)
-    ].join(', ');
+    const stored = storeSelect(csv, plan);
+    const select = stored.map((c) => `${c.store} AS ${ident(c.name)}`).join(', ');
     const filter =
-      rowErrors.total > 0 ? 'WHERE NOT EXISTS (SELECT 1 FROM __errs e WHERE e.rec = r.rowid)' : '';
-    conn.query(
-      `CREATE TABLE ${ident(target)} AS SELECT ${select} FROM __raw r ${filter} ORDER BY r.rowid`
-    );
+      rowErrors.total > 0 ? 'WHERE rowid NOT IN (SELECT DISTINCT rec FROM __errs)' : '';
+    conn.query(`CREATE TABLE ${ident(target)} AS SELECT ${select} FROM __raw ${filter}`);
     const [loaded] = rowsOf(conn, `SELECT count(*) AS n FROM ${ident(target)}`);
-
-    const listed =
-      structural.problems.length + rowErrors.total > 0
-        ? await listProblems(conn, csv, structural.problems, limit)
+    const errRecs =
+      rowErrors.total > 0
+        ? rowsOf(conn, 'SELECT DISTINCT rec FROM __errs ORDER BY rec').map((r) => num(r.rec))
         : [];
+
+    // The line index is built once, on demand, and kept for the checks across tables.
+    let index: Promise<CsvLineIndex> | null = null;
+    const lineIndex = () => (index ??= CsvLineIndex.of(csv.content, read.records));
+    const rawRow = (stagedRowid: number) => {
+      let r = stagedRowid;
+      for (const e of errRecs) {
+        if (e <= r) r++;
+        else break;
+      }
+      return r;
+    };
+    const linesOf = async (rowids: readonly number[]) => {
+      const idx = await lineIndex();
+      return rowids.map((id) => idx.lineOfRow(rawRow(id)));
+    };
+
+    let swallowed = 0;
+    let listed: ImportProblem[] = [];
+    if (read.records.length + rowErrors.total > 0) {
+      const idx = await lineIndex();
+      const rejectProblems: ImportProblem[] = [];
+      for (const [i, d] of read.details.slice(0, limit).entries())
+        rejectProblems.push(...(await rejectProblem(csv, plan, d, idx.spanOfRejected(i))));
+      for (const [i, d] of read.details.entries()) {
+        if (d.swallows) {
+          const span = idx.spanOfRejected(i);
+          if (span) swallowed += span.last - span.first;
+        }
+      }
+      listed = [...rejectProblems, ...rowProblems(conn, csv, idx, limit)]
+        .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+        .slice(0, limit);
+    }
     return {
       table: csv.spec.name,
       file: csv.fileName,
       delimiter: csv.delimiter,
       rowsLoaded: num(loaded?.n),
-      rowsRejected: structural.units.size + rowErrors.rejected,
-      columns: [...ordered, ...extras].map((c) => c.name),
+      rowsRejected: read.records.length + swallowed + rowErrors.rejected,
+      columns: stored.map((c) => c.name),
       extraColumns: [...csv.extraColumns],
       problems: listed,
-      problemsOmitted: Math.max(0, structural.problems.length + rowErrors.total - listed.length)
+      problemsOmitted: Math.max(0, read.problemCount + rowErrors.total - listed.length),
+      elapsedMs: Math.round(performance.now() - started),
+      linesOf
     };
   } finally {
     conn.query(
@@ -117,26 +222,39 @@ export async function loadCsv(
   }
 }
 
-interface StructuralProblem {
-  readonly unit: number;
-  readonly column: string | undefined;
-  readonly reason: string;
+/** One record DuckDB's reader rejected, with every error it found in it. */
+interface RejectDetail {
+  readonly bytePosition: number;
+  readonly types: string[];
+  readonly columns: (string | null)[];
+  readonly messages: string[];
+  readonly csvLine: string;
+  /** An unclosed quote that ran over the following lines: they are rejected with it. */
+  readonly swallows: boolean;
+}
+
+interface TypedRead {
+  /** Every rejected record, in file order (for the line index). */
+  readonly records: RejectedRecord[];
+  /** The same records' errors, in file order. */
+  readonly details: RejectDetail[];
+  readonly problemCount: number;
 }
 
 /**
- * A strict read first: it is twice as fast as one that stores rejects, and most files are clean.
- * Only when it fails is the file read again keeping the malformed records aside.
+ * A strict read first: it is about twice as fast as one that stores rejects, and most files
+ * are clean. Only when it fails is the file read again keeping the rejected records aside.
  */
-function readRaw(
+function readTyped(
   conn: DuckDBConnection,
   csv: AcceptedCsv,
+  plan: readonly ColumnPlan[],
   fileId: string
-): { units: Set<number>; problems: StructuralProblem[] } | { failed: string } {
-  const columns = csv.columns.map((c) => `${literal(`c${c.index}`)}: 'VARCHAR'`).join(', ');
-  const options = `header=true, auto_detect=false, columns={${columns}}, delim=${literal(csv.delimiter)}, quote='"', escape='"'`;
+): TypedRead | { failed: string; technical?: string } {
+  const options = readOptions(csv, plan);
   try {
     conn.query(`CREATE TEMP TABLE __raw AS SELECT * FROM read_csv(${literal(fileId)}, ${options})`);
-    return { units: new Set(), problems: [] };
+    return { records: [], details: [], problemCount: 0 };
   } catch {
     conn.query('DROP TABLE IF EXISTS __raw');
   }
@@ -146,59 +264,168 @@ function readRaw(
     );
   } catch (error) {
     return {
-      failed: `DuckDB could not read the file: ${error instanceof Error ? error.message : String(error)}`
+      failed: 'the file could not be read as CSV with the header it has',
+      technical: error instanceof Error ? error.message : String(error)
     };
   }
-  const rejects = rowsOf(
+  const rows = rowsOf(
     conn,
-    `SELECT line, first(error_type ORDER BY column_idx) AS type, first(error_message ORDER BY column_idx) AS message,
-       first(column_name ORDER BY column_idx) AS col FROM __rej_errors GROUP BY line ORDER BY line`
+    `SELECT min(line_byte_position) AS pos, list(error_type ORDER BY column_idx) AS types,
+       list(column_name ORDER BY column_idx) AS cols, list(error_message ORDER BY column_idx) AS messages,
+       first(csv_line) AS csv_line
+     FROM __rej_errors GROUP BY line ORDER BY line`
   );
-  const problems = rejects.map((r) => ({
-    unit: num(r.line),
-    column: columnName(csv, r.col),
-    reason: structuralReason(String(r.type), String(r.message))
-  }));
-  return { units: new Set(problems.map((p) => p.unit)), problems };
+  const details = rows.map((r): RejectDetail => {
+    const csvLine = typeof r.csv_line === 'string' ? r.csv_line.replace(/^\r?\n/, '') : '';
+    const types = listOf(r.types).map(String);
+    return {
+      bytePosition: num(r.pos),
+      types,
+      columns: listOf(r.cols).map((c) => (typeof c === 'string' ? c : null)),
+      messages: listOf(r.messages).map(String),
+      csvLine,
+      swallows: types.includes('UNQUOTED VALUE') && /[\r\n]/.test(csvLine)
+    };
+  });
+  const encoder = new TextEncoder();
+  return {
+    records: details.map((d) => ({
+      bytePosition: d.bytePosition,
+      byteLength: encoder.encode(d.csvLine).length
+    })),
+    details,
+    problemCount: details.reduce((n, d) => n + Math.max(1, castCount(d)), 0)
+  };
 }
 
-function columnName(csv: AcceptedCsv, raw: unknown): string | undefined {
-  const match = typeof raw === 'string' ? /^c(\d+)$/.exec(raw) : null;
-  return match ? csv.columns.find((c) => c.index === Number(match[1]))?.name : undefined;
+function listOf(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (value && typeof (value as { toArray?: unknown }).toArray === 'function')
+    return [...(value as { toArray(): unknown[] }).toArray()];
+  return [];
 }
 
-function structuralReason(type: string, message: string): string {
-  const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
-  if (counts) return `wrong number of fields: expected ${counts[1]}, found ${counts[2]}`;
-  if (type === 'UNQUOTED VALUE')
-    return 'badly quoted field (a quote inside a field must be doubled)';
-  if (type === 'LINE SIZE OVER MAXIMUM') return 'line is too long';
-  if (type === 'INVALID UNICODE' || type === 'INVALID ENCODING') return 'not valid UTF-8 text';
-  return message;
+function castCount(d: RejectDetail): number {
+  return d.types.filter((t) => t === 'CAST').length;
 }
 
-function collectRowErrors(conn: DuckDBConnection, csv: AcceptedCsv): void {
-  const parts: string[] = [];
-  for (const c of csv.columns) {
-    if (!c.spec) continue;
-    const raw = `c${c.index}`;
-    for (const check of rowChecks(c.spec, raw)) {
-      parts.push(
-        `SELECT rowid AS rec, ${literal(check.column)} AS col, '${check.kind}' AS kind, ${raw} AS val, NULL::BIGINT AS ref FROM __raw WHERE ${check.failing}`
-      );
+function planOf(plan: readonly ColumnPlan[], raw: string | null): ColumnPlan | undefined {
+  return raw === null ? undefined : plan.find((c) => c.raw === raw);
+}
+
+/** A rejected record in plain words; the engine's message goes to `technical`. */
+async function rejectProblem(
+  csv: AcceptedCsv,
+  plan: readonly ColumnPlan[],
+  d: RejectDetail,
+  span: { first: number; last: number } | undefined
+): Promise<ImportProblem[]> {
+  const base = { table: csv.spec.name, file: csv.fileName, ...(span ? { line: span.first } : {}) };
+  const technical = [...new Set(d.messages)].join('; ');
+  const casts = d.types.flatMap((t, k) => (t === 'CAST' ? [k] : []));
+  if (casts.length > 0 && casts.length === d.types.length) {
+    return casts.map((k) => {
+      const col = planOf(plan, d.columns[k] ?? null);
+      const value =
+        /Could not convert string "([\s\S]*)" to '/.exec(d.messages[k] ?? '')?.[1] ?? null;
+      const kind = col?.spec?.type === 'timestamp' ? 'timestamp' : 'number';
+      return {
+        ...base,
+        ...(col ? { column: col.name } : {}),
+        reason: checkReason(kind, col?.name ?? '', value, ''),
+        technical: d.messages[k] ?? technical
+      };
+    });
+  }
+  const type = d.types.find((t) => t !== 'CAST') ?? '';
+  const col = planOf(plan, d.columns[d.types.indexOf(type)] ?? null);
+  const column = col ? { column: col.name } : {};
+  if (type === 'TOO MANY COLUMNS' || type === 'MISSING COLUMNS') {
+    const found = splitHeader(d.csvLine, csv.delimiter).length;
+    return [
+      {
+        ...base,
+        ...(type === 'MISSING COLUMNS' ? column : {}),
+        reason: `wrong number of fields: expected ${plan.length}, found ${found}`,
+        technical
+      }
+    ];
+  }
+  if (type === 'UNQUOTED VALUE') {
+    if (d.swallows && span) {
+      const rows = span.last - span.first + 1;
+      return [
+        {
+          ...base,
+          ...column,
+          reason: `a quote opened on line ${span.first}${col ? ` (${col.name})` : ''} is not closed where the field ends, so lines ${span.first}–${span.last} ran together: all ${rows} rows are rejected (close or double the quote)`,
+          technical
+        }
+      ];
     }
-    if (c.spec.type === 'id') {
-      const v = `NULLIF(trim(${raw}), '')`;
-      parts.push(
-        `SELECT rec, ${literal(c.name)}, 'duplicate', val, first FROM (SELECT rowid AS rec, ${v} AS val, min(rowid) OVER (PARTITION BY ${v}) AS first FROM __raw WHERE ${v} IS NOT NULL) WHERE rec <> first`
-      );
-    }
+    return [
+      {
+        ...base,
+        ...column,
+        reason: 'badly quoted field (a quote inside a field must be doubled: "")',
+        technical
+      }
+    ];
+  }
+  if (type === 'LINE SIZE OVER MAXIMUM') {
+    const longest = await longestField(csv, plan, d.bytePosition);
+    return [
+      {
+        ...base,
+        ...(longest ? { column: longest } : {}),
+        reason: `line is longer than the ${maxLineBytes.toLocaleString('en')}-byte limit for one line${longest ? ` (mostly ${longest})` : ''}`,
+        technical
+      }
+    ];
+  }
+  if (type === 'INVALID UNICODE' || type === 'INVALID ENCODING')
+    return [{ ...base, reason: 'not valid UTF-8 text', technical }];
+  return [{ ...base, ...column, reason: 'this line could not be read as CSV', technical }];
+}
+
+/** The column holding most of an over-long line (read from the file, at most 8 MB of it). */
+async function longestField(
+  csv: AcceptedCsv,
+  plan: readonly ColumnPlan[],
+  bytePosition: number
+): Promise<string | undefined> {
+  const start = Math.max(0, bytePosition - 1);
+  const bytes = await readRange(csv.content, start, start + 8 * 1024 * 1024);
+  const end = bytes.indexOf(0x0a);
+  const text = new TextDecoder().decode(bytes.subarray(0, end === -1 ? bytes.length : end));
+  const fields = splitHeader(text.replace(/^\r?\n/, ''), csv.delimiter);
+  let best = -1;
+  for (const [k, f] of fields.entries())
+    if (best === -1 || f.length > (fields[best]?.length ?? 0)) best = k;
+  return plan.find((c) => c.index === best)?.name;
+}
+
+function collectRowErrors(conn: DuckDBConnection, plan: readonly ColumnPlan[]): void {
+  const parts = rowCheckSql(plan);
+  for (const c of plan) {
+    if (c.spec?.type !== 'id') continue;
+    const v = `NULLIF(trim(${c.raw}), '')`;
+    // A hash aggregate finds whether there are duplicates at all; the window runs only then.
+    const [dup] = rowsOf(
+      conn,
+      `SELECT count(*) AS n FROM (SELECT ${v} AS v FROM __raw WHERE v IS NOT NULL GROUP BY v HAVING count(*) > 1)`
+    );
+    if (num(dup?.n) === 0) continue;
+    parts.push(
+      `SELECT rec, ${literal(c.name)}, 'duplicate', val, first FROM (SELECT rowid AS rec, ${v} AS val, min(rowid) OVER (PARTITION BY ${v}) AS first FROM __raw WHERE ${v} IN (SELECT ${v} FROM __raw GROUP BY ${v} HAVING count(*) > 1)) WHERE rec <> first`
+    );
   }
   conn.query(
-    `CREATE TEMP TABLE __errs (rec BIGINT, col VARCHAR, kind VARCHAR, val VARCHAR, ref BIGINT); INSERT INTO __errs ${parts.join(' UNION ALL ')}`
+    'CREATE TEMP TABLE __errs (rec BIGINT, col VARCHAR, kind VARCHAR, val VARCHAR, ref BIGINT)'
   );
-  for (const c of csv.columns) {
-    if (c.spec?.type === 'json') checkJson(conn, `c${c.index}`, c.name);
+  if (parts.length > 0) conn.query(`INSERT INTO __errs ${parts.join(' UNION ALL ')}`);
+  for (const c of plan) {
+    if (c.spec?.type === 'json') checkJson(conn, c.raw, c.name);
   }
 }
 
@@ -227,16 +454,15 @@ function checkJson(conn: DuckDBConnection, raw: string, column: string): void {
   }
 }
 
-async function listProblems(
+function rowProblems(
   conn: DuckDBConnection,
   csv: AcceptedCsv,
-  structural: readonly StructuralProblem[],
+  index: CsvLineIndex,
   limit: number
-): Promise<ImportProblem[]> {
-  const index = await CsvLineIndex.of(csv.content, new Set(structural.map((p) => p.unit)));
+): ImportProblem[] {
   const table = csv.spec.name;
   const file = csv.fileName;
-  const rowProblems = rowsOf(
+  return rowsOf(
     conn,
     `SELECT rec, col, kind, val, ref FROM __errs ORDER BY rec, col LIMIT ${limit}`
   ).map((r): ImportProblem => {
@@ -244,6 +470,7 @@ async function listProblems(
     const val = r.val === null || r.val === undefined ? null : String(r.val);
     const firstLine =
       r.ref === null || r.ref === undefined ? undefined : index.lineOfRow(num(r.ref));
+    const line = index.lineOfRow(num(r.rec));
     const extra =
       kind === 'duplicate'
         ? ` (first on line ${firstLine ?? '?'})`
@@ -253,27 +480,10 @@ async function listProblems(
     return {
       table,
       file,
-      line: index.lineOfRow(num(r.rec)),
+      ...(line === undefined ? {} : { line }),
       column: String(r.col),
-      reason: checkReason(kind, String(r.col), kind === 'json' ? null : val, extra)
+      reason: checkReason(kind, String(r.col), kind === 'json' ? null : val, extra),
+      ...(kind === 'json' && val ? { technical: val } : {})
     };
   });
-  const structuralProblems = structural.slice(0, limit).map((p): ImportProblem => ({
-    table,
-    file,
-    line: index.lineOfUnit(p.unit),
-    column: p.column,
-    reason: p.reason
-  }));
-  return [...structuralProblems, ...rowProblems]
-    .map((p) => (p.column === undefined ? withoutColumn(p) : p))
-    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
-    .slice(0, limit);
-}
-
-// Structural problems may have no column; leave the key out rather than set it to undefined.
-function withoutColumn(p: ImportProblem): ImportProblem {
-  const rest: ImportProblem = { ...p };
-  delete rest.column;
-  return rest;
 }

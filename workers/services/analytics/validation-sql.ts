@@ -19,44 +19,47 @@ function cell(raw: string): string {
   return `NULLIF(trim(${raw}), '')`;
 }
 
-// `$1,200.00`, `-€5`, `£ 12.5`, `1200`: one currency sign, comma thousands groups.
-const moneyPattern = String.raw`[-+]?[$€£]?\s*[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]+)?`;
-// DuckDB's TIMESTAMP cast accepts `Z` but silently drops other offsets: apply them ourselves.
-const offsetAfterTime = String.raw`[0-9]:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?\s*[+-][0-9]{2}(?::?[0-9]{2})?$`;
-const offsetSuffix = String.raw`\s*([+-])([0-9]{2}):?([0-9]{2})?$`;
-
-function moneyExpr(v: string): string {
-  return `CASE WHEN regexp_full_match(${v}, '${moneyPattern}') THEN TRY_CAST(regexp_replace(${v}, '[$€£,\\s]', '', 'g') AS DECIMAL(18,2)) END`;
-}
-
-function timestampExpr(v: string): string {
-  const part = (n: number) => `regexp_extract(${v}, '${offsetSuffix}', ${n})`;
-  const minutes = `(CAST(${part(2)} AS INTEGER) * 60 + COALESCE(TRY_CAST(${part(3)} AS INTEGER), 0))`;
-  const signed = `(CASE WHEN ${part(1)} = '-' THEN -1 ELSE 1 END) * ${minutes}`;
-  const local = `TRY_CAST(regexp_replace(${v}, '${offsetSuffix}', '') AS TIMESTAMP)`;
-  return `CASE WHEN regexp_matches(${v}, '${offsetAfterTime}') THEN ${local} - ${signed} * INTERVAL 1 MINUTE ELSE TRY_CAST(${v} AS TIMESTAMP) END`;
-}
-
-function numberExpr(v: string): string {
-  return `TRY_CAST(${v} AS DOUBLE)`;
-}
-
-/** Expression for the stored value of `col`, read from raw column `raw`. */
-export function typedExpr(col: ColumnSpec, raw: string): string {
-  const v = cell(raw);
+/**
+ * The type DuckDB's reader parses a column as. Timestamps are read as TIMESTAMPTZ: core DuckDB
+ * (no ICU) applies a `+02:00` / `Z` offset and a plain date or time is UTC; the stored value is
+ * that instant as a naive UTC TIMESTAMP. Money stays text: currency signs and thousands
+ * separators are the contract's, not DuckDB's. JSON has no offline parser in DuckDB.
+ */
+export function readType(col: ColumnSpec): string {
   switch (col.type) {
     case 'timestamp':
-      return timestampExpr(v);
-    case 'decimal':
-      return moneyExpr(v);
+      return 'TIMESTAMPTZ';
     case 'number':
-      return numberExpr(v);
+      return 'DOUBLE';
     default:
-      return v;
+      return 'VARCHAR';
   }
 }
 
-export const checkKinds = ['empty', 'timestamp', 'money', 'number', 'positive'] as const;
+// `$1,200.00`, `-€5`, `£ 12.5`, `1200`: one currency sign, comma thousands groups.
+const moneyPattern = String.raw`[-+]?[$€£]?\s*[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]+)?`;
+
+// DuckDB's own DECIMAL cast first (it takes `1200.00`, ` 12.5 `); the pattern only for the rest.
+function moneyExpr(raw: string): string {
+  const v = cell(raw);
+  return `COALESCE(TRY_CAST(${raw} AS DECIMAL(18,2)), CASE WHEN regexp_full_match(${v}, '${moneyPattern}') THEN TRY_CAST(regexp_replace(${v}, '[$€£,\\s]', '', 'g') AS DECIMAL(18,2)) END)`;
+}
+
+/** Expression for the stored value of `col`, from column `raw` as read with `readType(col)`. */
+export function typedExpr(col: ColumnSpec, raw: string): string {
+  switch (col.type) {
+    case 'timestamp':
+      return `${raw}::TIMESTAMP`;
+    case 'decimal':
+      return moneyExpr(raw);
+    case 'number':
+      return raw;
+    default:
+      return cell(raw);
+  }
+}
+
+export const checkKinds = ['empty', 'money', 'number', 'positive'] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
 export interface RowCheck {
@@ -66,43 +69,46 @@ export interface RowCheck {
   readonly failing: string;
 }
 
+/** The checks DuckDB's typed read cannot make, over the typed columns. */
 export function rowChecks(col: ColumnSpec, raw: string): RowCheck[] {
-  const v = cell(raw);
   const typed = typedExpr(col, raw);
+  const text = readType(col) === 'VARCHAR';
   const checks: RowCheck[] = [];
-  if (col.notNull) checks.push({ column: col.name, kind: 'empty', failing: `${v} IS NULL` });
-  if (col.type === 'timestamp')
+  if (col.notNull)
     checks.push({
       column: col.name,
-      kind: 'timestamp',
-      failing: `${v} IS NOT NULL AND ${typed} IS NULL`
+      kind: 'empty',
+      failing: text ? `${cell(raw)} IS NULL` : `${raw} IS NULL`
     });
   if (col.type === 'decimal')
     checks.push({
       column: col.name,
       kind: 'money',
-      failing: `${v} IS NOT NULL AND ${typed} IS NULL`
+      failing: `${typed} IS NULL AND ${cell(raw)} IS NOT NULL`
     });
-  if (col.type === 'number') {
-    checks.push({
-      column: col.name,
-      kind: 'number',
-      failing: `${v} IS NOT NULL AND NOT COALESCE(isfinite(${typed}), false)`
-    });
-  }
+  if (col.type === 'number')
+    checks.push({ column: col.name, kind: 'number', failing: `NOT isfinite(${raw})` });
   if (col.positive) checks.push({ column: col.name, kind: 'positive', failing: `${typed} <= 0` });
   return checks;
 }
 
+/** A value as shown in a message: quoted, control characters escaped, at most 40 characters. */
+export function shownValue(value: string): string {
+  const short = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  return JSON.stringify(short).replace(
+    /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  );
+}
+
 /** The reason shown to people for a failed check on `value`. */
 export function checkReason(
-  kind: CheckKind | 'duplicate' | 'json',
+  kind: CheckKind | 'duplicate' | 'json' | 'timestamp',
   column: string,
   value: string | null,
   extra: string
 ): string {
-  const shown =
-    value === null ? '' : JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  const shown = value === null ? '' : shownValue(value);
   switch (kind) {
     case 'empty':
       return `${column} is empty`;
