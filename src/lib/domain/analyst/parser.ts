@@ -324,7 +324,7 @@ function takeMetric(t: Text, hasValue: (dim: DimensionId) => boolean): MetricMat
   ) {
     t.take(/\b(?:fail\w*|declin\w*|unsuccessful|bounced|rejected)\b/);
     t.take(/\b(?:payments?|charges?|attempts?|transactions?|card|billing|collections?)\b/);
-    if (rate || share) {
+    if (rate || (share && !count)) {
       t.take(measureWords.rate);
       t.take(measureWords.share);
       return { metric: 'failed_payment_rate' };
@@ -333,10 +333,10 @@ function takeMetric(t: Text, hasValue: (dim: DimensionId) => boolean): MetricMat
   }
   if (
     has(
-      /\bchurn\w*\b|\b(?:lost|cancell?ed|departed|left) (?:customers?|accounts?|clients?)\b|\b(?:customers?|accounts?|clients?) (?:we )?(?:lost|cancell?ed|left|churned)\b/
+      /\bchurn\w*\b|\b(?:lost|cancell?ed|departed|left) (?:customers?|accounts?|clients?)\b|\b(?:customers?|accounts?|clients?)\b.*\b(?:lost|lose|cancell?ed|cancel|left|leave|churned|quit)\b/
     )
   ) {
-    t.take(/\bchurn\w*\b|\b(?:lost|cancell?ed|departed|left)\b/);
+    t.take(/\bchurn\w*\b|\b(?:lost|lose|cancell?ed|cancel|departed|left|leave|quit)\b/);
     t.take(/\b(?:customers?|accounts?|clients?)\b/);
     if (rate || share) {
       t.take(measureWords.rate);
@@ -482,7 +482,11 @@ interface Grouping {
   dim: DimensionId;
   /** Asked as "which X" (an entity answer when ranked first). */
   which: boolean;
+  /** The dimension was named in the plural ("top regions"). */
+  plural?: boolean;
 }
+
+const isPlural = (text: string) => /(?:s|ies)$/.test(text.trim()) && !/status$/.test(text.trim());
 
 /** The dimension to break the metric down by ("by region", "which tier", "top 5 customers"). */
 function takeGrouping(t: Text): Grouping | null {
@@ -492,11 +496,13 @@ function takeGrouping(t: Text): Grouping | null {
       `\\b(?:which|what|whose|in which|for which|from which)(?: (?:single |one |\\d+ ))?(?: \\w+)? ${w}\\b`
     );
     if (dim === 'customer' && t.take(/\bwho\b|\bwhom\b/)) return { dim, which: true };
-    if (t.take(which)) return { dim, which: true };
+    const w1 = t.take(which);
+    if (w1) return { dim, which: true, plural: isPlural(w1[0]) };
     const by = new RegExp(
-      `\\b(?:by|per|for each|each|every|across|among|between|broken down by|split by|grouped by|group by|break(?:down)? by|rank(?:ed)?|order(?:ed)?|sort(?:ed)?|top|bottom|list|compare|over|of all|all|the)(?: (?:\\d+|the|all|of the|each|every))* ${w}\\b`
+      `\\b(?:by|per|for each|each|every|across|among|between|broken down by|split by|grouped by|group by|break(?:down)? by|rank(?:ed)?|order(?:ed)?|sort(?:ed)?|top|bottom|list|compare|of all|all)(?: (?:\\d+|the|all|of the|each|every|highest|lowest|biggest|largest|smallest))* ${w}\\b`
     );
-    if (t.take(by)) return { dim, which: false };
+    const b1 = t.take(by);
+    if (b1) return { dim, which: false, plural: isPlural(b1[0]) };
     if (
       (dim === 'month' || dim === 'day') &&
       t.take(
@@ -507,7 +513,8 @@ function takeGrouping(t: Text): Grouping | null {
     const trailing = new RegExp(
       `\\b${w} (?:with|that|by|had|has|have|having|got|ranked|in order|sorted)\\b`
     );
-    if (dim !== 'month' && dim !== 'day' && t.take(trailing)) return { dim, which: true };
+    const t1 = dim !== 'month' && dim !== 'day' ? t.take(trailing) : null;
+    if (t1) return { dim, which: true, plural: isPlural(t1[0].split(' ')[0] ?? '') };
   }
   if (t.take(/\bover time\b|\btrend\b|\bmonth over month\b/)) return { dim: 'month', which: false };
   return null;
@@ -556,6 +563,18 @@ const unsupported: readonly [RegExp, string][] = [
   ],
   [/\b(?:taxe?s?|vat)\b/, 'taxes']
 ];
+
+/** Common words of other languages: a question made of them is not English. */
+const foreignWords = new Set(
+  (
+    'el la los las del que cuántos cuantos cuánto hubo mes pasado año ingresos reembolsos por cuál ' +
+    'der die das und wie hoch war letzten monat umsatz welche wieviel viele im ist ' +
+    'le les des est combien quel quelle mois dernier chiffre remboursements ' +
+    'di che qual il ultimo mese quanti rimborsi ' +
+    'o os um uma não quantos reembolsos último receita ' +
+    'het een hoeveel vorige maand omzet'
+  ).split(' ')
+);
 
 const tableOf = (metric: MetricId): TableName[] => {
   const def = metrics[metric];
@@ -650,6 +669,13 @@ export function parseQuestion(question: string, profile: DatasetProfile): ParseR
   const share = t.has(measureWords.share);
   const metricMatch = takeMetric(t, hasValue);
   if (!metricMatch) {
+    const foreign = original.split(' ').filter((w) => foreignWords.has(w)).length;
+    if (foreign >= 2 || /[\u00bf\u00a1]/.test(raw))
+      return {
+        ok: false,
+        reason: 'The analyst reads questions in English only; please ask in English.',
+        suggestions: exampleQuestions.slice(0, 3)
+      };
     const missing = unsupported.find(([re]) => re.test(original));
     return {
       ok: false,
@@ -706,41 +732,48 @@ export function parseQuestion(question: string, profile: DatasetProfile): ParseR
     assumptions.push('no window named: all time');
 
   // Grouping and ranking.
+  const more = t.has(moreWords);
+  const less = t.has(lessWords);
   const topN = t.take(
     /\b(?:top|bottom|first|best|worst|highest|lowest|largest|biggest|smallest)\s+(\d+)\b|\b(\d+)\s+(?:highest|lowest|largest|biggest|smallest|most|least|top|bottom)\b/
   );
+  const dimNumber =
+    /\b(\d+) (?:\w+ )?(regions|tiers|plans|reasons|processors|gateways|providers|features|customers|accounts|clients|months|days)\b/.exec(
+      t.value
+    );
   let grouping = takeGrouping(t);
-  const more = t.has(moreWords);
-  const less = t.has(lessWords);
   if (
-    metricMatch.metric === 'active_subscriptions' &&
-    metricMatch.assumption?.startsWith('tier mix')
+    grouping &&
+    !grouping.which &&
+    hasValue(grouping.dim) &&
+    !/\b(by|per|each|every|across|rank|top|bottom)\b/.test(original)
   )
-    grouping = { dim: 'tier', which: false };
+    grouping = null;
+  if (metricMatch.assumption?.startsWith('tier mix')) grouping = { dim: 'tier', which: false };
   let rank: SemanticQuery['rank'];
-  const n = topN ? Number(topN[1] ?? topN[2]) : null;
-  if (grouping && (topN || more || less)) {
-    const order =
-      (topN && /^(bottom|worst|lowest|smallest)/.test(topN[0]) && !/worst/.test(topN[0])) ||
-      (!topN && less && !more)
-        ? 'asc'
-        : 'desc';
-    rank = { order, limit: n ?? (grouping.which && !/s\b/.test('') ? 1 : 5) };
-    if (!n && !grouping.which) {
-      rank = { order, limit: null };
-    }
+  const n = topN
+    ? Number(topN[1] ?? topN[2])
+    : dimNumber && (more || less)
+      ? Number(dimNumber[1])
+      : null;
+  const ascending = topN
+    ? /^(bottom|lowest|smallest)/.test(topN[0]) ||
+      (/^\d/.test(topN[0]) && /(lowest|smallest|least|bottom)/.test(topN[0]))
+    : less && !more;
+  if (grouping && (n !== null || more || less)) {
+    const single = grouping.plural !== true;
+    const limit = n ?? (single ? 1 : grouping.dim === 'customer' ? 10 : null);
+    rank = { order: ascending ? 'asc' : 'desc', limit };
+    if (limit === 10 && n === null) assumptions.push('top 10 customers');
   } else if (
     grouping &&
     /\b(rank|ranked|ranking|order|ordered|sort|sorted|in order)\b/.test(original)
   ) {
-    rank = { order: less && !more ? 'asc' : 'desc', limit: null };
-  } else if (topN && !grouping) {
+    rank = { order: ascending ? 'asc' : 'desc', limit: null };
+  } else if (n !== null && !grouping) {
     grouping = { dim: 'customer', which: false };
-    rank = { order: /bottom|lowest|smallest/.test(topN[0]) ? 'asc' : 'desc', limit: n };
+    rank = { order: ascending ? 'asc' : 'desc', limit: n };
     assumptions.push(`top ${n}: customers`);
-  }
-  if (grouping?.which && !rank && (more || less || /\b(?:which|what)\b/.test(original))) {
-    if (more || less) rank = { order: less && !more ? 'asc' : 'desc', limit: 1 };
   }
 
   const filters: Filter[] = [...(metricMatch.filters ?? []), ...amounts];
@@ -795,7 +828,6 @@ export function parseQuestion(question: string, profile: DatasetProfile): ParseR
     part,
     ...(compare ? { compare } : {})
   };
-  if (rank?.limit === 5 && !topN) assumptions.push('top 5');
   if (!metrics[metric].time && windows.length && windows[0]?.kind !== 'all')
     assumptions.push(
       `${metrics[metric].label} is a snapshot as of ${profile.asOf}; the window does not apply`
