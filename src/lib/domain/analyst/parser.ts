@@ -2,6 +2,7 @@ import type { TableName } from '../../../../workers/contracts/tables';
 import { dimensions, metrics } from './catalog';
 import type { DimensionId, Filter, MetricId, SemanticQuery, Window } from './query';
 import { editDistance, normalise, stopwords } from './text';
+import { resolveWindow } from './windows';
 
 /** What the parser knows about the dataset: its tables and the values found in it. */
 export interface DatasetProfile {
@@ -43,7 +44,11 @@ class Text {
   take(re: RegExp): RegExpExecArray | null {
     const m = re.exec(this.value);
     if (!m) return null;
-    this.value = `${this.value.slice(0, m.index)} ${this.value.slice(m.index + m[0].length)}`;
+    this.value =
+      `${this.value.slice(0, m.index)} ${this.value.slice(m.index + m[0].length)}`.replace(
+        /\s+/g,
+        ' '
+      );
     return m;
   }
 }
@@ -230,6 +235,15 @@ function takeValues(t: Text, profile: DatasetProfile, negations: RegExp): ValueM
       const phrase = plainValue(value);
       if (!phrase) continue;
       candidates.push({ dim, value, phrase });
+      // A feature by its first word ("storage" for storage_gb), when no other value shares it.
+      const head = phrase.split(' ')[0] ?? '';
+      if (
+        dim === 'feature' &&
+        head !== phrase &&
+        head.length >= 5 &&
+        values.filter((v) => plainValue(v).startsWith(`${head} `)).length === 1
+      )
+        candidates.push({ dim, value, phrase: head });
       for (const syn of valueSynonyms[phrase] ?? []) candidates.push({ dim, value, phrase: syn });
     }
   }
@@ -362,7 +376,11 @@ function takeMetric(t: Text, hasValue: (dim: DimensionId) => boolean): MetricMat
     };
   if (t.take(/\b(?:active|live|current|paying) subscriptions?\b/))
     return { metric: 'active_subscriptions' };
-  if (t.take(/\b(?:active|live|current|paying|existing) (?:customers?|accounts?|clients?)\b/))
+  if (
+    t.take(
+      /\b(?:customers?|accounts?|clients?) (?:are|is|were) (?:still )?(?:active|live|paying)\b|\b(?:active|live|current|paying|existing) (?:customers?|accounts?|clients?)\b/
+    )
+  )
     return { metric: 'active_customers' };
   if (has(/\busage\b|\bunits?\b|\bconsum\w*\b|\bused\b/) || hasValue('feature')) {
     t.take(/\busage(?: units?)?\b|\bunits?(?: used)?\b|\bconsum\w*\b|\bused\b/);
@@ -438,14 +456,14 @@ function takeMetric(t: Text, hasValue: (dim: DimensionId) => boolean): MetricMat
   }
   if (
     has(
-      /\b(?:revenue|billed|billings?|invoiced|invoices?|sales|turnover|bookings|income|earn\w*|made)\b/
+      /\b(?:revenue|billed|billings?|bill|invoiced|invoiced?|invoices?|invoicing|sales|turnover|bookings|income|earn\w*|made)\b/
     )
   ) {
     const filters = status();
     t.take(
-      /\b(?:billed revenue|revenue|billed|billings?|invoiced|invoices?|sales|turnover|bookings|income|earn\w*|made)\b/
+      /\b(?:billed revenue|revenue|billed|billings?|bill|invoiced|invoice|invoices|invoicing|sales|turnover|bookings|income|earn\w*|made)\b/
     );
-    t.take(/\b(?:revenue|billed|invoiced)\b/);
+    t.take(/\b(?:revenue|billed|bill|invoiced)\b/);
     if (average) {
       t.take(measureWords.average);
       return { metric: 'average_invoice' };
@@ -503,13 +521,23 @@ function takeGrouping(t: Text): Grouping | null {
     );
     const b1 = t.take(by);
     if (b1) return { dim, which: false, plural: isPlural(b1[0]) };
+    const superlative = new RegExp(
+      `\\b(?:biggest|largest|top|most common|most frequent|main|highest|lowest|leading|primary|smallest|least common|worst|best)(?: \\w+)? ${w}\\b`
+    );
+    const s1 = dim !== 'month' && dim !== 'day' ? t.take(superlative) : null;
+    if (s1) {
+      t.value = ` ${s1[0].split(' ')[0] ?? ''} ${t.value}`;
+      return { dim, which: true, plural: isPlural(s1[0]) };
+    }
     if (
       (dim === 'month' || dim === 'day') &&
       t.take(
-        new RegExp(`\\b(?:monthly|daily|month by month|day by day|over time|trend|time series)\\b`)
+        dim === 'month'
+          ? /\b(?:monthly|month by month|month on month|over time|trend|time series)\b/
+          : /\b(?:daily|day by day|day on day)\b/
       )
     )
-      return { dim: dim === 'month' ? 'month' : 'day', which: false };
+      return { dim, which: false };
     const trailing = new RegExp(
       `\\b${w} (?:with|that|by|had|has|have|having|got|ranked|in order|sorted)\\b`
     );
@@ -542,7 +570,10 @@ const vocabulary = new Set(
     'much many money dollars last past this current month months week weeks quarter quarters year years day days ' +
     'did does doing been being broken ties tie broken alphabetically customer_id id ids id. name names show shown ' +
     'including include excluding exclude except without not other than where whose whom overall altogether combined ' +
-    'top-line biggest data dataset billing finance financial metric metrics figure figures give list tell what'
+    'top-line biggest data dataset billing finance financial metric metrics figure figures give list tell what ' +
+    'receive received comes come came coming generated generate generating processed process via send sent ' +
+    'trend trends issued issue bring brought make makes get got gave were went paid pay spent through using ' +
+    'customers customer accounts account clients client currently right now today status'
   ).split(' ')
 );
 
@@ -701,12 +732,24 @@ export function parseQuestion(question: string, profile: DatasetProfile): ParseR
 
   // Comparisons: two windows, or a word of change with one.
   const difference = t.take(/\b(difference|how much more|how much less|delta|gap between)\b/);
-  const changeWord = t.take(
-    /\b(change[sd]?|growth|grow|grew|increase[sd]?|decrease[sd]?|drop(?:ped)?|decline[sd]?|fell|fall|rise|rose|up or down|trend(?:ing)?|month over month|mom|quarter over quarter|qoq|year over year|yoy|week over week|wow)\b/
+  // "month over month" names the period; take it before the bare change words.
+  const periodOver = t.take(
+    /\b(month over month|mom|quarter over quarter|qoq|year over year|yoy|week over week|wow)\b/
   );
+  const bareChange = t.take(
+    /\b(change[sd]?|growth|grow|grew|increase[sd]?|decrease[sd]?|drop(?:ped)?|decline[sd]?|fell|fall|rise|rose|up or down)\b/
+  );
+  const changeWord = periodOver ?? bareChange;
   const versus = t.take(
     /\b(vs\.?|versus|compared (?:to|with)|compare[sd]? (?:to|with)|against|relative to)\b/
   );
+  if (windows.length >= 2) {
+    // Two windows: the change runs from the earlier to the later one.
+    const [a, b] = windows as [Window, Window];
+    const fa = resolveWindow(a, profile.asOf).from ?? '';
+    const fb = resolveWindow(b, profile.asOf).from ?? '';
+    if (fa < fb) windows.splice(0, 2, b, a);
+  }
   let window: Window = windows[0] ?? { kind: 'all' };
   let compare: SemanticQuery['compare'];
   if (windows.length >= 2 || changeWord || versus || difference) {
