@@ -5,6 +5,7 @@ import {
   type AnalystAnswer,
   type AnalystContext
 } from '$lib/agents/analyst';
+import { systemClock } from '$lib/agents/ports';
 import { analyticsWorker, Comlink } from '$lib/services/workers';
 import type { AnalystApi } from '$workers/contracts/analyst';
 import type { DatasetStatus } from '$workers/contracts/analytics';
@@ -62,7 +63,7 @@ export class AnalystState {
       this.answer = result;
       this.phase = 'ready';
       this.history = [
-        { question, text: result.text, at: new Date().toISOString() },
+        { question, text: result.text, at: systemClock.now() },
         ...this.history.filter((h) => h.question !== question)
       ].slice(0, 50);
     } catch (error) {
