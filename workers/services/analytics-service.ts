@@ -17,7 +17,7 @@ import {
   type QueryResult
 } from '../contracts/analytics';
 import { OpsiqError } from '../contracts/errors';
-import { tableNames, type TableName } from '../contracts/tables';
+import { tableNameSchema, tableNames, type TableName } from '../contracts/tables';
 import { defaultMaxFileBytes, prepareCsv } from './analytics/csv-file';
 import { exportIpc } from './analytics/arrow-ipc';
 import { buildStatus, datasetId } from './analytics/dataset-status';
@@ -294,6 +294,19 @@ export class AnalyticsService implements AnalyticsApi {
 
   query(sql: string): Promise<QueryResult> {
     return this.queryWithParams(sql, []);
+  }
+
+  /** The active tables (for the analyst's sandbox, which copies them). */
+  activeTables(): Promise<TableName[]> {
+    return Promise.resolve(
+      (this.#status?.tables ?? []).map((t) => t.name).filter((n) => tableNames.includes(n))
+    );
+  }
+
+  /** One active table as an Arrow IPC stream. */
+  exportTable(name: TableName): Promise<Uint8Array> {
+    const table = parse(tableNameSchema, name, 'exportTable');
+    return this.#exclusive(({ conn }) => exportIpc(conn, table));
   }
 
   async queryWithParams(sql: string, params: QueryParam[]): Promise<QueryResult> {

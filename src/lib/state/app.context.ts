@@ -1,4 +1,5 @@
 import { getContext, setContext } from 'svelte';
+import { AnalystState } from './analyst.svelte';
 import { ConnectivityState } from './connectivity.svelte';
 import { DatasetState } from './dataset.svelte';
 import { InvestigationState } from './investigation.svelte';
@@ -12,6 +13,7 @@ export class AppState {
   readonly connectivity = new ConnectivityState();
   readonly learning = new LearningState();
   readonly investigation = new InvestigationState(this.learning);
+  readonly analyst = new AnalystState();
 }
 
 const key = Symbol('opsiq.app');

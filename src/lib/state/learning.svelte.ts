@@ -1,5 +1,6 @@
 import { systemClock } from '$lib/agents/ports';
 import {
+  learnFromAnswerFeedback,
   learnFromFeedback,
   standingVerdicts,
   restoreMemory,
@@ -107,6 +108,20 @@ export class LearningState {
     });
     await this.load();
     return update;
+  }
+
+  /**
+   * Useful / Not useful on an analyst answer: "not useful" switches the explanation style
+   * (a new memory version); returns what changed, in words.
+   */
+  async giveAnswerFeedback(useful: boolean): Promise<string> {
+    const update = learnFromAnswerFeedback(this.current, useful, null);
+    if (update.changes.length === 0) return 'Thanks: the explanation style stays as it is.';
+    const at = systemClock.now();
+    const reason = reasonOf(update.changes);
+    await stateWorker().appendMemoryVersions(this.#versionsFor(update, at, 'rule', reason));
+    await this.load();
+    return reason;
   }
 
   /** A new version with the content of version `target` (a person's roll back). */

@@ -1,0 +1,83 @@
+import {
+  ask,
+  loadProfile,
+  runSql,
+  type AnalystAnswer,
+  type AnalystContext
+} from '$lib/agents/analyst';
+import { systemClock } from '$lib/agents/ports';
+import { analyticsWorker, Comlink } from '$lib/services/workers';
+import type { AnalystApi } from '$workers/contracts/analyst';
+import type { DatasetStatus } from '$workers/contracts/analytics';
+import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
+
+export interface HistoryEntry {
+  question: string;
+  text: string;
+  at: string;
+}
+
+/**
+ * The Analyst page's state: one question at a time. Asking again while an answer is running
+ * cancels that query in the worker and drops its answer (it is never shown late).
+ */
+export class AnalystState {
+  phase = $state<'idle' | 'answering' | 'ready' | 'error'>('idle');
+  question = $state('');
+  answer = $state.raw<AnalystAnswer | null>(null);
+  error = $state<OpsiqError | null>(null);
+  history = $state.raw<HistoryEntry[]>([]);
+  #seq = 0;
+  #ctx: { id: string; ctx: Promise<AnalystContext> } | null = null;
+
+  #engine(): AnalystApi {
+    return analyticsWorker() as unknown as Comlink.Remote<AnalystApi>;
+  }
+
+  #context(status: DatasetStatus): Promise<AnalystContext> {
+    if (this.#ctx?.id !== status.id) {
+      const engine = this.#engine();
+      const ctx = loadProfile({ query: (sql) => engine.analystQuery(sql) }, status).then(
+        (profile) => ({ engine: { query: (sql: string) => engine.analystQuery(sql) }, profile })
+      );
+      this.#ctx = { id: status.id, ctx };
+      ctx.catch(() => (this.#ctx = null));
+    }
+    return this.#ctx.ctx;
+  }
+
+  /** Answers a question (or runs edited SQL); a newer call supersedes this one. */
+  async #run(
+    status: DatasetStatus,
+    question: string,
+    work: (ctx: AnalystContext) => Promise<AnalystAnswer>
+  ): Promise<void> {
+    const mine = ++this.#seq;
+    if (this.phase === 'answering') void this.#engine().analystCancel();
+    this.phase = 'answering';
+    this.question = question;
+    this.error = null;
+    try {
+      const result = await work(await this.#context(status));
+      if (mine !== this.#seq) return;
+      this.answer = result;
+      this.phase = 'ready';
+      this.history = [
+        { question, text: result.text, at: systemClock.now() },
+        ...this.history.filter((h) => h.question !== question)
+      ].slice(0, 50);
+    } catch (error) {
+      if (mine !== this.#seq) return;
+      this.error = asOpsiqError(error);
+      this.phase = 'error';
+    }
+  }
+
+  ask(status: DatasetStatus, question: string): Promise<void> {
+    return this.#run(status, question, (ctx) => ask(question, ctx));
+  }
+
+  runSql(status: DatasetStatus, question: string, sql: string): Promise<void> {
+    return this.#run(status, question, (ctx) => runSql(question, sql, ctx, 'sql'));
+  }
+}
