@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_STATUSES } from '../../src/lib/domain/enums';
 
 /**
  * The typed API of the state worker (sql.js + IndexedDB): the product's own state — runs, cases,
@@ -38,13 +39,7 @@ export const actorSchema = z.object({
 });
 export type Actor = z.infer<typeof actorSchema>;
 
-export const caseStatuses = [
-  'open',
-  'approved',
-  'rejected',
-  'false_positive',
-  'dismissed'
-] as const;
+export const caseStatuses = CASE_STATUSES;
 export const caseStatusSchema = z.enum(caseStatuses);
 export type CaseStatus = z.infer<typeof caseStatusSchema>;
 

@@ -79,3 +79,10 @@ export function versionsToAppend(
   });
   return out;
 }
+
+/** Standing verdicts (as the worker computes them) keyed by finding key, for a rerun. */
+export function decisionMap(
+  rows: readonly { caseKey: string; status: 'approved' | 'rejected' }[]
+): Map<string, 'approved' | 'rejected'> {
+  return new Map(rows.map((r) => [r.caseKey, r.status]));
+}

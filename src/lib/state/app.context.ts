@@ -3,6 +3,7 @@ import { ConnectivityState } from './connectivity.svelte';
 import { DatasetState } from './dataset.svelte';
 import { InvestigationState } from './investigation.svelte';
 import { LearningState } from './learning.svelte';
+import { WorkerHealthState } from './workers.svelte';
 import { WorkspaceState } from './workspace.svelte';
 
 /** Everything the pages share, created once by the root layout. */
@@ -12,6 +13,14 @@ export class AppState {
   readonly connectivity = new ConnectivityState();
   readonly learning = new LearningState();
   readonly investigation = new InvestigationState(this.learning);
+  readonly workers = new WorkerHealthState();
+
+  constructor() {
+    // Every tab in sync: each view refreshes the tables another tab (or a restarted worker)
+    // changed; this tab's own writes update the views that made them.
+    this.workspace.subscribe(LearningState.tables, (t) => this.learning.refresh(t));
+    this.workspace.subscribe(InvestigationState.tables, (t) => this.investigation.refresh(t));
+  }
 }
 
 const key = Symbol('opsiq.app');
