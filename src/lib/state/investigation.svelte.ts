@@ -54,27 +54,27 @@ export class InvestigationState {
    * otherwise only the latest run's cases (statuses) or actions are read again.
    */
   async refresh(changed: readonly string[]): Promise<void> {
-    const tables = { has: (t: string) => changed.includes(t) };
     if (this.running) return;
     const api = stateWorker();
-    if (tables.has('runs') && this.#runsWanted) await this.loadRuns();
-    const view = this.latest;
-    if (tables.has('runs')) {
+    const has = (t: string) => changed.includes(t);
+    if (has('runs') && this.#runsWanted) await this.loadRuns();
+    if (has('runs')) {
       const [run] = await api.listRuns({ limit: 1, finished: true });
-      if ((run?.runId ?? null) !== (view?.run.runId ?? null)) return this.load();
+      if ((run?.runId ?? null) !== (this.latest?.run.runId ?? null)) return this.load();
     }
-    if (!view) return;
-    const [records, actions] = await Promise.all([
-      tables.has('cases') ? api.listCases({ runId: view.run.runId }) : null,
-      tables.has('actions') || tables.has('action_events') ? api.listActions() : null
-    ]);
-    if (this.latest !== view) return; // a load or run replaced it meanwhile
-    const cases = records ? rankFindings(records.map(caseFromRecord)) : view.cases;
-    this.latest = {
-      ...view,
-      cases,
-      actions: actions ? ofCases(actions, cases) : view.actions
-    };
+    // A verdict given here meanwhile replaces `latest`: read again so neither change is lost.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const view = this.latest;
+      if (!view) return;
+      const [records, actions] = await Promise.all([
+        has('cases') ? api.listCases({ runId: view.run.runId }) : null,
+        has('actions') || has('action_events') ? api.listActions() : null
+      ]);
+      if (this.latest !== view) continue;
+      const cases = records ? rankFindings(records.map(caseFromRecord)) : view.cases;
+      this.latest = { ...view, cases, actions: actions ? ofCases(actions, cases) : view.actions };
+      return;
+    }
   }
 
   /** Reads every stored run (latest first) and keeps them fresh as runs are stored. */

@@ -37,6 +37,9 @@ export class WorkerHealthState {
       () => null,
       (error: unknown) => String((error as { code?: unknown }).code ?? 'unknown')
     );
+    // Terminate once the call is on its way: its answer needs a task on this thread, so it
+    // cannot arrive before the worker dies.
+    for (let i = 0; i < 1000 && client.pendingCalls === 0; i++) await Promise.resolve();
     const incident = await client.terminateAsCrash('terminated by a test');
     return { code: await pending, incident };
   }
