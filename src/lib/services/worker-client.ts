@@ -91,8 +91,12 @@ export class WorkerClient<T> {
     const worker = this.#worker;
     worker.terminate();
     const target = worker as unknown as Partial<EventTarget>;
-    if (typeof target.dispatchEvent === 'function' && typeof ErrorEvent === 'function') {
-      target.dispatchEvent(new ErrorEvent('error', { message }));
+    if (typeof target.dispatchEvent === 'function') {
+      target.dispatchEvent(
+        typeof ErrorEvent === 'function'
+          ? new ErrorEvent('error', { message })
+          : Object.assign(new Event('error'), { message })
+      );
     } else {
       void this.#recover(`error: ${message}`);
     }
