@@ -66,6 +66,62 @@ export default ts.config(
     }
   },
   {
+    // Pages and components reach the workers only through the state classes (src/lib/state):
+    // no worker client, worker service or agent import; contracts only for their types and
+    // constants (enums), never a call.
+    files: ['src/routes/**', 'src/lib/components/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['$lib/services', '$lib/services/*', '**/lib/services/*'],
+              message: 'Pages reach the workers only through the state classes ($lib/state).'
+            },
+            {
+              group: [
+                '$workers/services/*',
+                '$workers/*.worker',
+                '**/workers/services/*',
+                '**/*.worker'
+              ],
+              message: 'Pages never import a worker or its services: use the state classes.'
+            },
+            {
+              group: ['**/data/generator/*', '**/data/generator'],
+              message: 'The label schema and enums live in src/lib/domain.'
+            },
+            {
+              group: ['$workers/contracts/*'],
+              allowTypeImports: true,
+              importNames: ['Comlink'],
+              message: 'Pages never talk to a worker directly: use the state classes.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    // One definition of the label schema and of the shared enums: in src/lib/domain.
+    files: ['src/**', 'workers/**'],
+    ignores: ['src/routes/**', 'src/lib/components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/data/generator/labels', '**/data/generator/labels.ts'],
+              message: 'Import the label schema from src/lib/domain/labels.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     files: ['tests/bench/**', 'tests/support/**', 'data/**'],
     rules: { 'no-console': 'off' }
   },

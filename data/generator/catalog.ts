@@ -3,7 +3,9 @@
  * features and the people who approve credits. Prices are in cents so money stays exact.
  */
 
-export const REGIONS = ['NA', 'EMEA', 'APAC', 'LATAM'] as const;
+import { REGIONS, TIERS } from '../../src/lib/domain/enums';
+
+export { REGIONS, TIERS };
 export type Region = (typeof REGIONS)[number];
 /** Share of customers per region: a US-led SaaS with a growing international book. */
 export const REGION_WEIGHTS: Readonly<Record<Region, number>> = {
@@ -14,7 +16,6 @@ export const REGION_WEIGHTS: Readonly<Record<Region, number>> = {
 };
 
 /** Tiers from cheapest to dearest; the order matters (a downgrade moves left). */
-export const TIERS = ['starter', 'pro', 'enterprise'] as const;
 export type Tier = (typeof TIERS)[number];
 export const TIER_WEIGHTS: Readonly<Record<Tier, number>> = {
   starter: 0.45,

@@ -5,7 +5,9 @@
 import type { Region } from './catalog';
 import type { RowCounts } from './tables';
 
-export const SCALES = ['demo', 'small', 'medium', 'large'] as const;
+import { SCALES } from '../../src/lib/domain/enums';
+
+export { SCALES };
 export type Scale = (typeof SCALES)[number];
 
 export interface PlantCounts {

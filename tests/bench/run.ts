@@ -8,6 +8,7 @@ const benches = [
   'tests/bench/startup.bench.ts',
   'tests/bench/state-durability-chromium.bench.ts',
   'tests/bench/state-durability.bench.ts',
+  'tests/bench/verdict-scale.bench.ts',
   'tests/bench/dataset-persistence.bench.ts',
   'tests/bench/triage-scale.bench.ts',
   'tests/bench/click-to-cases.bench.ts',

@@ -19,6 +19,8 @@ export const errorCodes = [
   'cancelled',
   /** Another tab changed the same thing first (e.g. memory); reload and try again. */
   'conflict',
+  /** A worker crashed (or was terminated) mid-call; it was restarted and reopened. */
+  'worker_crashed',
   'internal'
 ] as const;
 export const errorCodeSchema = z.enum(errorCodes);

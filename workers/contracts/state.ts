@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_STATUSES } from '../../src/lib/domain/enums';
 
 /**
  * The typed API of the state worker (sql.js + IndexedDB): the product's own state — runs, cases,
@@ -38,13 +39,7 @@ export const actorSchema = z.object({
 });
 export type Actor = z.infer<typeof actorSchema>;
 
-export const caseStatuses = [
-  'open',
-  'approved',
-  'rejected',
-  'false_positive',
-  'dismissed'
-] as const;
+export const caseStatuses = CASE_STATUSES;
 export const caseStatusSchema = z.enum(caseStatuses);
 export type CaseStatus = z.infer<typeof caseStatusSchema>;
 
@@ -129,9 +124,20 @@ export const runRecordSchema = z.object({
   trigger: jsonValueSchema,
   plan: jsonValueSchema,
   summary: z.string().max(20_000).nullable(),
-  memoryVersion: z.number().int().nullable()
+  memoryVersion: z.number().int().nullable(),
+  /** Why a `failed` or `cancelled` run did not finish (null otherwise; absent = null). */
+  failureReason: z.string().max(4000).nullable().optional()
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** Ends a run that did not get to `saveRun`: `failed` or `cancelled`, with the reason. */
+export const finishRunInputSchema = z.object({
+  runId: id,
+  status: z.enum(['failed', 'cancelled']),
+  reason: z.string().max(4000),
+  finishedAt: isoTime
+});
+export type FinishRunInput = z.infer<typeof finishRunInputSchema>;
 
 export const traceStatusSchema = z.enum(['running', 'ok', 'error', 'skipped']);
 
@@ -163,7 +169,9 @@ export const saveRunInputSchema = z.object({
 export type SaveRunInput = z.input<typeof saveRunInputSchema>;
 
 export const listRunsInputSchema = z.object({
-  limit: z.number().int().positive().max(10_000).optional()
+  limit: z.number().int().positive().max(10_000).optional(),
+  /** Only runs that finished (`succeeded`): "the latest run" and the rerun diff use these. */
+  finished: z.boolean().optional()
 });
 export type ListRunsInput = z.infer<typeof listRunsInputSchema>;
 
@@ -220,6 +228,61 @@ export const feedbackInputSchema = z.object({
 });
 export type FeedbackInput = z.input<typeof feedbackInputSchema>;
 
+/**
+ * A person's verdict, given as a decision rather than as an edit: the worker derives the memory
+ * change from the LATEST stored memory under the write lock (the memory agent is pure), so a
+ * verdict is never refused because another tab changed memory first.
+ */
+export const verdictInputSchema = z.object({
+  feedbackId: id,
+  caseId: id,
+  verdict: feedbackVerdictSchema,
+  comment: z.string().max(4000).nullable(),
+  actor: actorSchema,
+  at: isoTime
+});
+export type VerdictInput = z.infer<typeof verdictInputSchema>;
+
+const memoryValueSchema = z.union([z.number(), z.boolean(), z.string(), z.null()]);
+
+/** What a verdict did: the case's new status and the memory version it landed on. */
+export const verdictResultSchema = z.object({
+  feedbackId: z.string(),
+  caseId: z.string(),
+  status: z.enum(['approved', 'rejected', 'false_positive']),
+  /** The current memory version after the verdict (null: memory was never stored). */
+  memoryVersion: z.number().int().nullable(),
+  /** The version the change was derived from (the latest valid one stored at that moment). */
+  derivedFrom: z.number().int().nullable(),
+  /** The memory after the verdict (the domain's `Memory` as JSON). */
+  memory: jsonValueSchema,
+  changes: z.array(
+    z.object({
+      key: z.string(),
+      old: memoryValueSchema,
+      new: memoryValueSchema,
+      reason: z.string(),
+      source: z.enum(['rule', 'llm', 'person']),
+      feedbackId: z.string().nullable()
+    })
+  ),
+  refused: z.array(z.object({ key: z.string(), reason: z.string() }))
+});
+export type VerdictResult = z.infer<typeof verdictResultSchema>;
+
+/** A finding key's standing status from people's latest approve / reject on it. */
+export interface StandingVerdict {
+  caseKey: string;
+  status: 'approved' | 'rejected';
+}
+
+/** One verdict as the evaluator reads it (every stored one, no cap). */
+export interface EvaluationFeedback {
+  caseKey: string;
+  anomalyType: string;
+  verdict: FeedbackVerdict;
+}
+
 /** A stored feedback row, with the case it was given on. */
 export const feedbackRecordSchema = z.object({
   feedbackId: z.string(),
@@ -253,8 +316,11 @@ export const evaluationRecordSchema = z.object({
 export type EvaluationRecord = z.infer<typeof evaluationRecordSchema>;
 
 export const stateChangeSchema = z.object({
+  /** The tables the change touched: each view refreshes only what it shows of these. */
   tables: z.array(z.string()),
-  origin: z.enum(['local', 'remote'])
+  origin: z.enum(['local', 'remote']),
+  /** The log position the change reached. */
+  seq: z.number().int().optional()
 });
 export type StateChange = z.infer<typeof stateChangeSchema>;
 
@@ -290,8 +356,14 @@ export interface StateApi {
   ): Promise<SetCaseStatusResult>;
   /** The feedback buttons: status, feedback row and memory versions in one write (see `feedbackInputSchema`). */
   giveFeedback(input: FeedbackInput): Promise<void>;
+  /** The verdict buttons: memory derived from the latest stored memory inside the write. */
+  giveVerdict(input: VerdictInput): Promise<VerdictResult>;
   /** Latest first. */
   listFeedback(input?: ListLimit): Promise<FeedbackRecord[]>;
+  /** Every finding key's standing approve / reject (latest verdict wins), computed in SQL. */
+  standingVerdicts(): Promise<StandingVerdict[]>;
+  /** Every stored verdict with its case's key and type, for the evaluator (no cap). */
+  evaluationFeedback(): Promise<EvaluationFeedback[]>;
   /** Appends versions made by a person (roll back, reset); same continuity rule as `giveFeedback`. */
   appendMemoryVersions(versions: MemoryVersion[]): Promise<void>;
   /** Oldest first; empty when memory never changed (the defaults apply). */
@@ -311,6 +383,8 @@ export interface StateApi {
   /** Records a run as it starts (status `running`); `saveRun` completes it. */
   startRun(run: RunRecord): Promise<void>;
   saveRun(input: SaveRunInput): Promise<void>;
+  /** Marks a run that did not get to `saveRun` as failed or cancelled, with the reason. */
+  finishRun(input: FinishRunInput): Promise<void>;
   /** Latest first. */
   listRuns(input?: ListRunsInput): Promise<RunRecord[]>;
   getRun(runId: string): Promise<RunRecord | null>;

@@ -47,6 +47,11 @@ import {
   caseStatusSchema,
   evaluationRecordSchema,
   feedbackInputSchema,
+  finishRunInputSchema,
+  verdictInputSchema,
+  type EvaluationFeedback,
+  type StandingVerdict,
+  type VerdictResult,
   jsonValueSchema,
   listCasesInputSchema,
   listLimitSchema,
@@ -85,6 +90,7 @@ import * as feedback from './state/repositories/feedback';
 import * as memory from './state/repositories/memory';
 import * as runs from './state/repositories/runs';
 import * as settings from './state/repositories/settings';
+import * as verdicts from './state/repositories/verdicts';
 
 export type { LockManagerLike, StateChannel } from './state/tab-sync';
 
@@ -138,7 +144,7 @@ export class StateService implements StateApi {
   }
 
   async getSettings(): Promise<Record<string, JsonValue>> {
-    return settings.readSettings((await this.#ready()).db);
+    return this.#read((db) => settings.readSettings(db));
   }
 
   async setSetting(key: string, value: JsonValue): Promise<void> {
@@ -169,11 +175,11 @@ export class StateService implements StateApi {
 
   async listCases(input: unknown = {}): Promise<CaseRecord[]> {
     const query = parse(listCasesInputSchema, input, 'case query');
-    return cases.listCases((await this.#ready()).db, query);
+    return this.#read((db) => cases.listCases(db, query));
   }
 
   async countCases(): Promise<number> {
-    return cases.countCases((await this.#ready()).db);
+    return this.#read((db) => cases.countCases(db));
   }
 
   async setCaseStatus(
@@ -203,9 +209,24 @@ export class StateService implements StateApi {
     }));
   }
 
+  async giveVerdict(input: unknown): Promise<VerdictResult> {
+    const values = parse(verdictInputSchema, input, 'verdict');
+    return this.#write(['cases', 'feedback', 'memory_versions', 'memory_changes'], (db) =>
+      verdicts.giveVerdictPlan(db, values)
+    );
+  }
+
+  async standingVerdicts(): Promise<StandingVerdict[]> {
+    return this.#read((db) => feedback.standingVerdicts(db));
+  }
+
+  async evaluationFeedback(): Promise<EvaluationFeedback[]> {
+    return this.#read((db) => feedback.evaluationFeedback(db));
+  }
+
   async listFeedback(input: unknown = {}): Promise<FeedbackRecord[]> {
     const query = parse(listLimitSchema, input, 'feedback query');
-    return feedback.listFeedback((await this.#ready()).db, query);
+    return this.#read((db) => feedback.listFeedback(db, query));
   }
 
   async appendMemoryVersions(input: unknown[]): Promise<void> {
@@ -217,7 +238,7 @@ export class StateService implements StateApi {
   }
 
   async listMemoryVersions(): Promise<MemoryVersion[]> {
-    return memory.listMemoryVersions((await this.#ready()).db);
+    return this.#read((db) => memory.listMemoryVersions(db));
   }
 
   async saveEvaluation(input: unknown): Promise<void> {
@@ -230,7 +251,7 @@ export class StateService implements StateApi {
 
   async listEvaluations(input: unknown = {}): Promise<EvaluationRecord[]> {
     const query = parse(listLimitSchema, input, 'evaluation query');
-    return evaluations.listEvaluations((await this.#ready()).db, query);
+    return this.#read((db) => evaluations.listEvaluations(db, query));
   }
 
   async putActions(input: unknown[]): Promise<void> {
@@ -243,7 +264,7 @@ export class StateService implements StateApi {
 
   async listActions(caseId?: string): Promise<ActionRecord[]> {
     const id = parse(z.string().min(1).optional(), caseId, 'case id');
-    return actions.listActions((await this.#ready()).db, id);
+    return this.#read((db) => actions.listActions(db, id));
   }
 
   async transitionAction(
@@ -267,7 +288,7 @@ export class StateService implements StateApi {
 
   async listActionEvents(actionId: string): Promise<ActionEvent[]> {
     const id = parse(z.string().min(1), actionId, 'action id');
-    return actions.listActionEvents((await this.#ready()).db, id);
+    return this.#read((db) => actions.listActionEvents(db, id));
   }
 
   async startRun(input: unknown): Promise<void> {
@@ -283,25 +304,34 @@ export class StateService implements StateApi {
     }));
   }
 
+  async finishRun(input: unknown): Promise<void> {
+    const values = parse(finishRunInputSchema, input, 'run to finish');
+    await this.#write(['runs'], () => ({
+      statements: runs.finishRunSql(values),
+      result: undefined
+    }));
+  }
+
   async listRuns(input: unknown = {}): Promise<RunRecord[]> {
     const query = parse(listRunsInputSchema, input, 'run query');
-    return runs.listRuns((await this.#ready()).db, query);
+    return this.#read((db) => runs.listRuns(db, query));
   }
 
   async getRun(runId: string): Promise<RunRecord | null> {
     const id = parse(z.string().min(1), runId, 'run id');
-    return runs.getRun((await this.#ready()).db, id);
+    return this.#read((db) => runs.getRun(db, id));
   }
 
   async listTraces(runId: string): Promise<TraceStep[]> {
     const id = parse(z.string().min(1), runId, 'run id');
-    return runs.listTraces((await this.#ready()).db, id);
+    return this.#read((db) => runs.listTraces(db, id));
   }
 
   async counts(): Promise<TableCounts> {
-    const db = (await this.#ready()).db;
-    return Object.fromEntries(
-      stateTables.map((table) => [table, Number(queryValue(db, `SELECT COUNT(*) FROM ${table}`))])
+    return this.#read((db) =>
+      Object.fromEntries(
+        stateTables.map((table) => [table, Number(queryValue(db, `SELECT COUNT(*) FROM ${table}`))])
+      )
     );
   }
 
@@ -372,6 +402,11 @@ export class StateService implements StateApi {
     await this.#opening;
     if (this.#durable === undefined) throw new OpsiqError('internal', 'State not open');
     return this.#durable;
+  }
+
+  /** Reads see committed state only (a write waiting for IndexedDB may still roll back). */
+  async #read<T>(query: (db: Database) => T): Promise<T> {
+    return (await this.#ready()).read(query);
   }
 
   async #write<T>(tables: string[], plan: (db: Database) => WritePlan<T>): Promise<T> {

@@ -5,11 +5,14 @@
 import { z } from 'zod';
 import { sentimentResultSchema } from '../domain/sentiment';
 import { triageCaseSchema, type TriageCase } from '../domain/schemas/case';
-import { entitiesSchema, ruleHitSchema } from '../domain/schemas/finding';
+import { entitiesSchema, humanNoteSchema, ruleHitSchema } from '../domain/schemas/finding';
 import type { CaseRecord } from '../../../workers/contracts/state';
 
 const storedEvidenceSchema = z.object({
   summary: z.string(),
+  /** Absent in cases stored before they were kept (read as the confidence, and no notes). */
+  strength: z.number().min(0).max(1).optional(),
+  notes: z.array(humanNoteSchema).optional(),
   rules: z.array(ruleHitSchema),
   facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   rawImpact: z.number(),
@@ -27,10 +30,10 @@ export function caseFromRecord(record: CaseRecord): TriageCase {
     summary: evidence.summary,
     entities: entitiesSchema.parse(record.entities),
     rawImpact: evidence.rawImpact,
-    strength: record.confidence,
+    strength: evidence.strength ?? record.confidence,
     rules: evidence.rules,
     facts: evidence.facts,
-    notes: [],
+    notes: evidence.notes ?? [],
     severity: record.severity,
     confidence: record.confidence,
     confidenceLabel: record.confidenceLabel,

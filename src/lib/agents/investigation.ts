@@ -86,103 +86,131 @@ export async function runInvestigation(
     memoryVersion: memory.version
   };
   await state?.startRun(run);
+  let saved = false;
+  let failure: unknown;
+  try {
+    const ctx: DetectorContext = {
+      asOf: status?.asOf ?? '1970-01-01',
+      memory: memory.values,
+      columns: Object.fromEntries((status?.tables ?? []).map((t) => [t.name, t.columns]))
+    };
+    const tables = (status?.tables ?? []).filter((t) => t.rowCount > 0).map((t) => t.name);
 
-  const ctx: DetectorContext = {
-    asOf: status?.asOf ?? '1970-01-01',
-    memory: memory.values,
-    columns: Object.fromEntries((status?.tables ?? []).map((t) => [t.name, t.columns]))
-  };
-  const tables = (status?.tables ?? []).filter((t) => t.rowCount > 0).map((t) => t.name);
+    progress('monitor', 0.05);
+    const { signals, problems } = await trace.step(
+      'monitor',
+      { asOf: status?.asOf ?? null, tables },
+      () => monitor(analytics, ctx),
+      (r) => ({
+        output: {
+          signals: r.signals.map((s) => ({ id: s.id, severity: s.severity, message: s.message })),
+          problems: r.problems
+        }
+      })
+    );
+    // Data problems (a broken payload, an unreadable table) are in the trace, never thrown.
+    void problems;
+    const trigger = signals[0] ?? null;
 
-  progress('monitor', 0.05);
-  const { signals, problems } = await trace.step(
-    'monitor',
-    { asOf: status?.asOf ?? null, tables },
-    () => monitor(analytics, ctx),
-    (r) => ({
-      output: {
-        signals: r.signals.map((s) => ({ id: s.id, severity: s.severity, message: s.message })),
-        problems: r.problems
-      }
-    })
-  );
-  // Data problems (a broken payload, an unreadable table) are in the trace, never thrown.
-  void problems;
-  const trigger = signals[0] ?? null;
+    progress('plan', 0.15);
+    const plan = await trace.step(
+      'plan',
+      { signals: signals.length, trigger: trigger?.id ?? null, memoryVersion: memory.version },
+      async () =>
+        enforcePlan(await orchestrator.plan({ signals, memory: memory.values, tables }), tables),
+      (p) => ({ output: p })
+    );
 
-  progress('plan', 0.15);
-  const plan = await trace.step(
-    'plan',
-    { signals: signals.length, trigger: trigger?.id ?? null, memoryVersion: memory.version },
-    async () =>
-      enforcePlan(await orchestrator.plan({ signals, memory: memory.values, tables }), tables),
-    (p) => ({ output: p })
-  );
+    const detected = await runDetectors(analytics, plan, ctx, trace, (i, detector) =>
+      progress(`detect:${detector}`, 0.2 + (0.6 * i) / Math.max(plan.steps.length, 1))
+    );
+    const skipped: SkippedDetector[] = [...plan.skipped, ...detected.skipped];
+    for (const s of plan.skipped) trace.skip(`detect:${s.detector}`, null, s.reason);
 
-  const detected = await runDetectors(analytics, plan, ctx, trace, (i, detector) =>
-    progress(`detect:${detector}`, 0.2 + (0.6 * i) / Math.max(plan.steps.length, 1))
-  );
-  const skipped: SkippedDetector[] = [...plan.skipped, ...detected.skipped];
-  for (const s of plan.skipped) trace.skip(`detect:${s.detector}`, null, s.reason);
+    progress('score', 0.8);
+    const { cases } = await trace.step(
+      'score',
+      { findings: detected.findings.length },
+      () => {
+        const { kept, merged } = oneCasePerRootCause(detected.findings, memory.values);
+        return { ...toCases(kept, plan, memory, runId, options.decisions), merged };
+      },
+      (r) => ({
+        output: {
+          cases: r.cases.length,
+          mergedIntoTierMismatch: r.merged,
+          suppressed: r.suppressed,
+          top: r.cases.slice(0, 10).map((c) => ({ key: c.key, severity: c.severity }))
+        }
+      })
+    );
 
-  progress('score', 0.8);
-  const { cases } = await trace.step(
-    'score',
-    { findings: detected.findings.length },
-    () => {
-      const { kept, merged } = oneCasePerRootCause(detected.findings, memory.values);
-      return { ...toCases(kept, plan, memory, runId, options.decisions), merged };
-    },
-    (r) => ({
-      output: {
-        cases: r.cases.length,
-        mergedIntoTierMismatch: r.merged,
-        suppressed: r.suppressed,
-        top: r.cases.slice(0, 10).map((c) => ({ key: c.key, severity: c.severity }))
-      }
-    })
-  );
+    progress('actions', 0.88);
+    const actions = await trace.step(
+      'actions',
+      { cases: cases.length, approvalBar: memory.values.approval_impact_bar },
+      () => planActions(cases, memory.values, startedAt),
+      (a) => ({ output: a.map((x) => ({ kind: x.kind, caseKey: x.caseKey })) })
+    );
 
-  progress('actions', 0.88);
-  const actions = await trace.step(
-    'actions',
-    { cases: cases.length, approvalBar: memory.values.approval_impact_bar },
-    () => planActions(cases, memory.values, startedAt),
-    (a) => ({ output: a.map((x) => ({ kind: x.kind, caseKey: x.caseKey })) })
-  );
+    progress('summary', 0.93);
+    const summary = await trace.step(
+      'summary',
+      { cases: cases.length, skipped: skipped.length },
+      async () =>
+        withProcessNotes(
+          await orchestrator.summarize({ trigger, cases, skipped, asOf: status?.asOf ?? null }),
+          detected.notes
+        ),
+      (text) => ({ output: text })
+    );
 
-  progress('summary', 0.93);
-  const summary = await trace.step(
-    'summary',
-    { cases: cases.length, skipped: skipped.length },
-    async () =>
-      withProcessNotes(
-        await orchestrator.summarize({ trigger, cases, skipped, asOf: status?.asOf ?? null }),
-        detected.notes
-      ),
-    (text) => ({ output: text })
-  );
+    const finished: RunRecord = {
+      ...run,
+      finishedAt: clock.now(),
+      status: 'succeeded',
+      trigger: trigger
+        ? { id: trigger.id, severity: trigger.severity, message: trigger.message }
+        : null,
+      plan,
+      summary
+    };
+    progress('save', 0.97);
+    await state?.saveRun({
+      run: finished,
+      cases: cases.map((c) => toCaseInput(c, startedAt)),
+      actions: actions.map(({ caseKey: _key, ...a }) => a),
+      traces: trace.steps,
+      actor: AGENT_ACTOR
+    });
+    saved = true;
+    progress('done', 1);
+    return { run: finished, signals, plan, cases, actions, summary, trace: trace.steps, skipped };
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    // A run never stays `running`: whatever stopped it before `saveRun` is recorded with it.
+    if (!saved && state !== undefined) {
+      const reason = failureReasonOf(failure);
+      await state
+        .finishRun({
+          runId,
+          status: reason.cancelled ? 'cancelled' : 'failed',
+          reason: reason.text,
+          finishedAt: clock.now()
+        })
+        .catch((error: unknown) => console.warn('OpsIQ could not mark the run as ended', error));
+    }
+  }
+}
 
-  const finished: RunRecord = {
-    ...run,
-    finishedAt: clock.now(),
-    status: 'succeeded',
-    trigger: trigger
-      ? { id: trigger.id, severity: trigger.severity, message: trigger.message }
-      : null,
-    plan,
-    summary
-  };
-  progress('save', 0.97);
-  await state?.saveRun({
-    run: finished,
-    cases: cases.map((c) => toCaseInput(c, startedAt)),
-    actions: actions.map(({ caseKey: _key, ...a }) => a),
-    traces: trace.steps,
-    actor: AGENT_ACTOR
-  });
-  progress('done', 1);
-  return { run: finished, signals, plan, cases, actions, summary, trace: trace.steps, skipped };
+/** Why a run stopped, in words; a cancellation is told apart from a failure. */
+function failureReasonOf(error: unknown): { cancelled: boolean; text: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = (error as { name?: unknown } | null)?.name;
+  const text = error instanceof Error ? error.message : String(error ?? 'stopped before saving');
+  return { cancelled: code === 'cancelled' || name === 'AbortError', text: text.slice(0, 4000) };
 }
 
 /** The detectors' process notes (rows that are not cases but worth a line), after the summary. */
@@ -205,6 +233,8 @@ export function toCaseInput(c: TriageCase, createdAt: string): CaseInput {
     status: c.status,
     evidence: {
       summary: c.summary,
+      strength: c.strength,
+      notes: c.notes,
       rules: c.rules,
       facts: c.facts,
       rawImpact: c.rawImpact,

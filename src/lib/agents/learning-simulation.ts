@@ -9,7 +9,7 @@
  * Deterministic: fixed run ids (`sim-<round>`), feedback ids (`sim-<round>-<i>`), no
  * persistence, and the caller's clock.
  */
-import type { Labels } from '../../../data/generator/labels';
+import type { Labels } from '../domain/labels';
 import { defaultMemory, memorySchema, type Memory } from '../domain/memory';
 import { learnFromFeedback, type Verdict } from '../domain/memory-agent';
 import type { TriageCase } from '../domain/schemas/case';

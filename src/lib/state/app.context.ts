@@ -4,6 +4,7 @@ import { ConnectivityState } from './connectivity.svelte';
 import { DatasetState } from './dataset.svelte';
 import { InvestigationState } from './investigation.svelte';
 import { LearningState } from './learning.svelte';
+import { WorkerHealthState } from './workers.svelte';
 import { WorkspaceState } from './workspace.svelte';
 
 /** Everything the pages share, created once by the root layout. */
@@ -14,6 +15,14 @@ export class AppState {
   readonly learning = new LearningState();
   readonly investigation = new InvestigationState(this.learning);
   readonly analyst = new AnalystState();
+  readonly workers = new WorkerHealthState();
+
+  constructor() {
+    // Every tab in sync: each view refreshes the tables another tab (or a restarted worker)
+    // changed; this tab's own writes update the views that made them.
+    this.workspace.subscribe(LearningState.tables, (t) => this.learning.refresh(t));
+    this.workspace.subscribe(InvestigationState.tables, (t) => this.investigation.refresh(t));
+  }
 }
 
 const key = Symbol('opsiq.app');

@@ -2,7 +2,13 @@ import type { DatasetStatus, ImportMode, ImportReport } from '$workers/contracts
 import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
 import { fetchDemoFiles } from '$lib/services/demo';
 import type { GenerateInput } from '$workers/contracts/generator';
-import { Comlink, analyticsWorker, assetUrl, generatorWorker } from '$lib/services/workers';
+import {
+  Comlink,
+  analyticsClient,
+  analyticsWorker,
+  assetUrl,
+  generatorWorker
+} from '$lib/services/workers';
 
 export type DatasetPhase = 'idle' | 'booting' | 'loading' | 'generating' | 'ready' | 'error';
 
@@ -48,6 +54,12 @@ export class DatasetState {
     this.phase = 'booting';
     this.activity = 'Starting DuckDB…';
     try {
+      // A restarted engine (after a crash) boots again and restores the stored dataset.
+      analyticsClient().onRestart(async (restarted) => {
+        await restarted.init({ wasmUrl: assetUrl(__DUCKDB_WASM__) });
+        const back = await restarted.restore();
+        if (back) this.status = back;
+      });
       const api = analyticsWorker();
       const info = await api.init({ wasmUrl: assetUrl(__DUCKDB_WASM__) });
       this.duckdbVersion = info.duckdbVersion;

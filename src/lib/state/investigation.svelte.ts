@@ -35,18 +35,69 @@ export class InvestigationState {
   diff = $state.raw<(RunDiff & { from: RunRecord; to: RunRecord }) | null>(null);
   loaded = $state(false);
   error = $state<OpsiqError | null>(null);
+  /** Every stored run, latest first (QA Lab → Traces), once `loadRuns` was called. */
+  runs = $state.raw<RunRecord[]>([]);
+  runsLoaded = $state(false);
 
   readonly #learning: LearningState;
+  #runsWanted = false;
+
+  /** The tables this view shows: the change feed refreshes it when another tab writes them. */
+  static readonly tables = ['runs', 'cases', 'actions', 'action_events', 'traces'];
 
   constructor(learning: LearningState) {
     this.#learning = learning;
   }
 
-  /** Reads the latest stored run (cases, actions, trace), and its diff to the one before. */
+  /**
+   * Another tab wrote some of `tables`: a new finished run replaces the latest (and its diff);
+   * otherwise only the latest run's cases (statuses) or actions are read again.
+   */
+  async refresh(changed: readonly string[]): Promise<void> {
+    if (this.running) return;
+    const api = stateWorker();
+    const has = (t: string) => changed.includes(t);
+    if (has('runs') && this.#runsWanted) await this.loadRuns();
+    if (has('runs')) {
+      const [run] = await api.listRuns({ limit: 1, finished: true });
+      if ((run?.runId ?? null) !== (this.latest?.run.runId ?? null)) return this.load();
+    }
+    // A verdict given here meanwhile replaces `latest`: read again so neither change is lost.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const view = this.latest;
+      if (!view) return;
+      const [records, actions] = await Promise.all([
+        has('cases') ? api.listCases({ runId: view.run.runId }) : null,
+        has('actions') || has('action_events') ? api.listActions() : null
+      ]);
+      if (this.latest !== view) continue;
+      const cases = records ? rankFindings(records.map(caseFromRecord)) : view.cases;
+      this.latest = { ...view, cases, actions: actions ? ofCases(actions, cases) : view.actions };
+      return;
+    }
+  }
+
+  /** Reads every stored run (latest first) and keeps them fresh as runs are stored. */
+  async loadRuns(): Promise<void> {
+    this.#runsWanted = true;
+    try {
+      this.runs = await stateWorker().listRuns({ limit: 50 });
+    } finally {
+      this.runsLoaded = true;
+    }
+  }
+
+  /** The steps of a stored run. */
+  traces(runId: string): Promise<TraceStep[]> {
+    return stateWorker().listTraces(runId);
+  }
+
+  /** Reads the latest finished run (cases, actions, trace), and its diff to the one before. */
   async load(): Promise<void> {
     try {
       const api = stateWorker();
-      const [run, previous] = await api.listRuns({ limit: 2 });
+      // Finished runs only: a run still going (or one that failed) is not "the latest".
+      const [run, previous] = await api.listRuns({ limit: 2, finished: true });
       this.latest = run ? await this.#read(run) : null;
       this.diff =
         this.latest && previous
@@ -102,7 +153,8 @@ export class InvestigationState {
           memory: this.#learning.current,
           runId: undefined,
           onProgress: (p) => (this.progress = p),
-          decisions: this.#learning.decisions()
+          // Every standing verdict, computed in SQL (no cap at the loaded feedback list).
+          decisions: await this.#learning.standingDecisions()
         }
       );
       performance.measure('opsiq:run:pipeline', 'opsiq:run:start');
@@ -131,7 +183,7 @@ export class InvestigationState {
     // button (a rerun on a thousand cases reads the previous run back for the diff).
     try {
       const view = this.latest;
-      const [, previous] = await stateWorker().listRuns({ limit: 2 });
+      const [, previous] = await stateWorker().listRuns({ limit: 2, finished: true });
       this.diff = previous ? await this.#diff(previous, view.run, view.cases) : null;
       await this.evaluateLatest();
     } catch (error) {
@@ -146,11 +198,8 @@ export class InvestigationState {
   async evaluateLatest(): Promise<void> {
     const view = this.latest;
     if (!view) return;
-    const feedback = this.#learning.feedback.map((f) => ({
-      caseKey: f.caseKey,
-      anomalyType: f.anomalyType,
-      verdict: f.verdict
-    }));
+    // Every stored verdict (uncapped, from SQL).
+    const feedback = await this.#learning.evaluationFeedback();
     const evaluation = evaluateRun({ cases: view.cases, feedback });
     const createdAt = systemClock.now();
     await stateWorker().saveEvaluation({

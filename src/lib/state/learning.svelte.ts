@@ -1,13 +1,18 @@
 import { systemClock } from '$lib/agents/ports';
 import {
   learnFromAnswerFeedback,
-  learnFromFeedback,
   standingVerdicts,
   restoreMemory,
   type MemoryUpdate,
   type ProposedChange,
   type Verdict
 } from '$lib/domain/memory-agent';
+import {
+  decisionMap,
+  parseStoredMemory,
+  versionsToAppend,
+  type MemoryHead
+} from '$lib/domain/memory-history';
 import {
   defaultMemory,
   MEMORY_SETTINGS,
@@ -25,10 +30,20 @@ import type {
   MemoryVersion
 } from '$workers/contracts/state';
 
-/** A stored memory version with its memory parsed (defaults fill what an older version lacks). */
+/**
+ * A stored memory version with its memory parsed (defaults fill what an older version lacks).
+ * A version that no longer validates is kept and shown as set aside (`invalid` says why): it is
+ * never read as the defaults, and new versions build on the latest valid one.
+ */
 export interface MemoryVersionView extends MemoryVersion {
   parsed: Memory;
+  invalid: string | null;
 }
+
+/** The tables each part of the learning view shows (the change feed refreshes only those). */
+const MEMORY_TABLES = ['memory_versions', 'memory_changes'];
+const FEEDBACK_TABLES = ['feedback', 'cases'];
+const EVALUATION_TABLES = ['evaluations'];
 
 /**
  * The learning loop as the pages see it: feedback on cases, the memory versions it produced,
@@ -42,17 +57,40 @@ export class LearningState {
   loaded = $state(false);
   error = $state<OpsiqError | null>(null);
 
-  readonly current = $derived<Memory>(this.versions.at(-1)?.parsed ?? defaultMemory());
+  /** The latest version that validates (the defaults before any is stored). */
+  readonly current = $derived<Memory>(
+    this.versions.findLast((v) => v.invalid === null)?.parsed ?? defaultMemory()
+  );
+  /** Stored versions that no longer validate: reported, kept, never built on. */
+  readonly setAside = $derived(this.versions.filter((v) => v.invalid !== null));
+
+  /** Re-reads what another tab's write changed (the change feed calls it with the tables). */
+  async refresh(tables: readonly string[]): Promise<void> {
+    const api = stateWorker();
+    const touches = (list: readonly string[]) => list.some((t) => tables.includes(t));
+    await Promise.all([
+      touches(MEMORY_TABLES) ? api.listMemoryVersions().then((v) => this.#setVersions(v)) : null,
+      touches(FEEDBACK_TABLES)
+        ? api.listFeedback({ limit: 500 }).then((f) => (this.feedback = f))
+        : null,
+      touches(EVALUATION_TABLES) ? this.loadEvaluations() : null
+    ]);
+  }
+
+  /** The tables `refresh` reads. */
+  static readonly tables = [...MEMORY_TABLES, ...FEEDBACK_TABLES, ...EVALUATION_TABLES];
 
   async load(): Promise<void> {
     try {
       const api = stateWorker();
       const [versions, feedback, evaluations] = await Promise.all([
         api.listMemoryVersions(),
+        // The recent feedback list the QA Lab shows; reruns and the evaluator read every
+        // verdict in SQL (`standingDecisions`, `evaluationFeedback`), never this list.
         api.listFeedback({ limit: 500 }),
         api.listEvaluations({ limit: 200 })
       ]);
-      this.versions = versions.map((v) => ({ ...v, parsed: parseMemory(v) }));
+      this.#setVersions(versions);
       this.feedback = feedback;
       this.evaluations = evaluations;
       this.error = null;
@@ -61,6 +99,15 @@ export class LearningState {
     } finally {
       this.loaded = true;
     }
+  }
+
+  #setVersions(versions: MemoryVersion[]): void {
+    this.versions = versions.map((v) => {
+      const parsed = parseStoredMemory(v.memory, v.version);
+      return parsed.ok
+        ? { ...v, parsed: parsed.memory, invalid: null }
+        : { ...v, parsed: defaultMemory(), invalid: parsed.reason };
+    });
   }
 
   /** Re-reads only the evaluations (after the evaluator saved one). */
@@ -72,42 +119,55 @@ export class LearningState {
     }
   }
 
-  /** People's standing approve / reject verdicts by finding key (latest wins), for reruns. */
+  /**
+   * People's standing approve / reject verdicts by finding key (latest wins), from the loaded
+   * recent feedback only. Reruns use `standingDecisions()`, which reads every verdict.
+   * @deprecated capped at the loaded list; use `standingDecisions()`.
+   */
   decisions(): Map<string, 'approved' | 'rejected'> {
     return standingVerdicts(this.feedback);
   }
 
+  /** Every standing verdict (latest per finding key), computed in SQL in the worker, uncapped. */
+  async standingDecisions(): Promise<Map<string, 'approved' | 'rejected'>> {
+    return decisionMap(await stateWorker().standingVerdicts());
+  }
+
+  /** Every stored verdict with its case's key and type, for the evaluator (uncapped). */
+  evaluationFeedback() {
+    return stateWorker().evaluationFeedback();
+  }
+
   /**
-   * Approve, Reject or False positive on a case: the case status follows, the feedback is
-   * stored with the case's key, and the memory agent's changes become a new memory version,
-   * all in one durable write. Returns the update (changes, and what the guardrails refused).
+   * Approve, Reject or False positive on a case: one durable write in the state worker, which
+   * derives the memory change from the LATEST stored memory inside the write lock (whatever
+   * another tab stored a moment before), so a verdict is never refused as stale. Returns the
+   * update: its `memory.version` is the version the verdict landed on.
    */
   async giveFeedback(
     c: TriageCase,
     verdict: Verdict,
     comment: string,
     reviewer: string,
-    /** The memory version the case's run used (a threshold moves at most a step per run). */
-    runMemoryVersion: number | null = null
-  ): Promise<MemoryUpdate> {
-    const feedbackId = crypto.randomUUID();
-    const at = systemClock.now();
-    const runMemory =
-      runMemoryVersion === null
-        ? undefined
-        : (this.versions.find((v) => v.version === runMemoryVersion)?.parsed ?? defaultMemory());
-    const update = learnFromFeedback(this.current, { verdict, feedbackId, finding: c, runMemory });
-    await stateWorker().giveFeedback({
-      feedbackId,
+    /** Unused: the worker reads the memory version of the case's run itself. */
+    _runMemoryVersion: number | null = null
+  ): Promise<MemoryUpdate & { landedOn: number | null }> {
+    const result = await stateWorker().giveVerdict({
+      feedbackId: crypto.randomUUID(),
       caseId: c.caseId,
       verdict,
       comment: comment.trim() === '' ? null : comment.trim(),
       actor: { type: 'user', name: reviewer },
-      at,
-      memoryVersions: this.#versionsFor(update, at, 'rule', reasonOf(update.changes))
+      at: systemClock.now()
     });
-    await this.load();
-    return update;
+    await this.refresh([...MEMORY_TABLES, ...FEEDBACK_TABLES]);
+    const parsed = parseStoredMemory(result.memory, result.memoryVersion ?? 0);
+    return {
+      memory: parsed.ok ? parsed.memory : this.current,
+      changes: result.changes,
+      refused: result.refused,
+      landedOn: result.memoryVersion
+    };
   }
 
   /**
@@ -115,19 +175,26 @@ export class LearningState {
    * (a new memory version); returns what changed, in words.
    */
   async giveAnswerFeedback(useful: boolean): Promise<string> {
-    const update = learnFromAnswerFeedback(this.current, useful, null);
+    const head = this.#head();
+    const update = learnFromAnswerFeedback(
+      { ...this.current, version: head.maxVersion ?? 0 },
+      useful,
+      null
+    );
     if (update.changes.length === 0) return 'Thanks: the explanation style stays as it is.';
     const at = systemClock.now();
-    const reason = reasonOf(update.changes);
-    await stateWorker().appendMemoryVersions(this.#versionsFor(update, at, 'rule', reason));
-    await this.load();
+    const reason = update.changes.map((c) => c.reason).join(' ');
+    await stateWorker().appendMemoryVersions(
+      versionsToAppend(head, update, at, 'rule', reason) as MemoryVersion[]
+    );
+    await this.refresh(MEMORY_TABLES);
     return reason;
   }
 
   /** A new version with the content of version `target` (a person's roll back). */
   async rollback(target: number, reviewer: string): Promise<void> {
     const to = this.versions.find((v) => v.version === target);
-    if (!to) return;
+    if (!to || to.invalid !== null) return;
     await this.#restore(to.parsed, `${reviewer} rolled memory back to version ${target}`);
   }
 
@@ -165,66 +232,36 @@ export class LearningState {
       .flatMap((v) => v.changes.map(toProposed));
   }
 
+  /**
+   * A person's edit: derived from the memory this page shows. If another tab changed memory
+   * meanwhile the worker answers `conflict` (the person decides again on what is stored now).
+   */
   async #restore(target: Memory, reason: string): Promise<void> {
-    const update = restoreMemory(this.current, target, reason);
+    const head = this.#head();
+    const update = restoreMemory(
+      { ...this.current, version: head.maxVersion ?? 0 },
+      target,
+      reason
+    );
     if (update.changes.length === 0) return;
     const at = systemClock.now();
-    await stateWorker().appendMemoryVersions(this.#versionsFor(update, at, 'person', reason));
-    await this.load();
+    await stateWorker().appendMemoryVersions(
+      versionsToAppend(head, update, at, 'person', reason) as MemoryVersion[]
+    );
+    await this.refresh(MEMORY_TABLES);
   }
 
-  /** The versions to append: the defaults as version 0 first when nothing is stored yet. */
-  #versionsFor(
-    update: MemoryUpdate,
-    at: string,
-    source: MemoryVersion['source'],
-    reason: string
-  ): MemoryVersion[] {
-    if (update.changes.length === 0) return [];
-    const out: MemoryVersion[] = [];
-    if (this.versions.length === 0) {
-      out.push({
-        version: 0,
-        parentVersion: null,
-        createdAt: at,
-        source: 'default',
-        reason: 'The defaults',
-        memory: defaultMemory(),
-        changes: []
-      });
-    }
-    out.push({
-      version: update.memory.version,
-      parentVersion: this.current.version,
-      createdAt: at,
-      source,
-      reason,
-      memory: update.memory,
-      changes: update.changes.map((c) => ({
-        key: c.key,
-        old: c.old,
-        new: c.new,
-        reason: c.reason,
-        source: c.source,
-        feedbackId: c.feedbackId
-      }))
-    });
-    return out;
+  #head(): MemoryHead {
+    const latestValid = this.versions.findLast((v) => v.invalid === null);
+    return {
+      maxVersion: this.versions.at(-1)?.version ?? null,
+      latestValid: latestValid ? { version: latestValid.version, memory: latestValid.parsed } : null
+    };
   }
-}
-
-function parseMemory(v: MemoryVersion): Memory {
-  const parsed = memorySchema.safeParse(v.memory);
-  // A version that no longer validates (bounds tightened since) reads as the defaults.
-  return parsed.success ? { ...parsed.data, version: v.version } : defaultMemory();
 }
 
 function toProposed(c: MemoryChange): ProposedChange {
   const scalar = (x: unknown) =>
     typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string' ? x : null;
   return { ...c, old: scalar(c.old), new: scalar(c.new) };
-}
-
-function reasonOf(changes: readonly ProposedChange[]): string {
-  return changes.map((c) => c.reason).join(' ');
 }

@@ -19,7 +19,8 @@ const run: RunRecord = {
   trigger: null,
   plan: null,
   summary: null,
-  memoryVersion: 0
+  memoryVersion: 0,
+  failureReason: null
 };
 const agent = { type: 'agent', name: 'opsiq-triage' } as const;
 

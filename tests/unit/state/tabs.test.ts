@@ -73,8 +73,8 @@ describe('two tabs', () => {
     const seenByB = changes(b);
     await a.setSetting('from', 'a');
     const latencyB = await waitFor(() => seenByB.some((c) => c.origin === 'remote'));
-    expect(seenByB).toEqual([{ tables: ['settings'], origin: 'remote' }]);
-    expect(seenByA).toEqual([{ tables: ['settings'], origin: 'local' }]);
+    expect(seenByB).toEqual([{ tables: ['settings'], origin: 'remote', seq: 2 }]);
+    expect(seenByA).toEqual([{ tables: ['settings'], origin: 'local', seq: 2 }]);
     await b.putCases([sampleCase(1)]);
     const latencyA = await waitFor(() => seenByA.some((c) => c.origin === 'remote'));
     expect(await a.countCases()).toBe(1);

@@ -88,8 +88,15 @@ export class DatasetStore {
         const tx = db.transaction('tables', 'readwrite', { durability: 'strict' });
         await Promise.all([tx.store.put(exportTable(name), tableKey(slot, name)), tx.done]);
       }
-      await db.put('datasets', { ...meta, formatVersion: datasetFormatVersion }, slot);
-      const tx = db.transaction(['meta', 'datasets', 'tables'], 'readwrite');
+      const metaTx = db.transaction('datasets', 'readwrite', { durability: 'strict' });
+      await Promise.all([
+        metaTx.store.put({ ...meta, formatVersion: datasetFormatVersion }, slot),
+        metaTx.done
+      ]);
+      // The pointer moves as durably as the tables it points at.
+      const tx = db.transaction(['meta', 'datasets', 'tables'], 'readwrite', {
+        durability: 'strict'
+      });
       const previous = activePointerSchema.safeParse(await tx.objectStore('meta').get('active'));
       await tx
         .objectStore('meta')
@@ -146,7 +153,9 @@ export class DatasetStore {
 
   async clear(): Promise<void> {
     const db = await this.#open();
-    const tx = db.transaction(['meta', 'datasets', 'tables'], 'readwrite');
+    const tx = db.transaction(['meta', 'datasets', 'tables'], 'readwrite', {
+      durability: 'strict'
+    });
     await Promise.all([
       tx.objectStore('meta').clear(),
       tx.objectStore('datasets').clear(),

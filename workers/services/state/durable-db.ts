@@ -59,6 +59,8 @@ export class DurableDb {
   #sync: TabSync | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** Set while a write's SQLite transaction is open (waiting for IndexedDB): reads wait for it. */
+  #uncommitted: Promise<void> | undefined;
 
   private constructor(deps: DurableDeps, db: Database, seq: number) {
     this.#deps = deps;
@@ -122,6 +124,16 @@ export class DurableDb {
     return this.#db;
   }
 
+  /**
+   * A read of committed state only: while a write's transaction is open (its WAL record not yet
+   * durable, so it may still roll back) the read waits for it to commit or roll back. `read`
+   * runs synchronously on the database, so nothing else can interleave with it.
+   */
+  async read<T>(query: (db: Database) => T): Promise<T> {
+    while (this.#uncommitted !== undefined) await this.#uncommitted;
+    return query(this.db);
+  }
+
   /** One logged write: resolves once its WAL record is durable. */
   write<T>(tables: string[], plan: (db: Database) => WritePlan<T>): Promise<T> {
     return this.#deps.locks.request(WRITE_LOCK, () => this.#writeLocked(tables, plan));
@@ -149,8 +161,8 @@ export class DurableDb {
         throw error;
       });
       this.#replace(fresh.db, seq);
-      this.#sync?.announce(seq);
-      this.#deps.notify({ tables: [...stateTables], origin: 'local' });
+      this.#sync?.announce(seq, [...stateTables]);
+      this.#deps.notify({ tables: [...stateTables], origin: 'local', seq });
     });
   }
 
@@ -171,6 +183,22 @@ export class DurableDb {
     const { statements, result } = plan(this.#db);
     if (statements.length === 0) return result;
     const db = this.#db;
+    let release = (): void => undefined;
+    this.#uncommitted = new Promise<void>((resolve) => (release = resolve));
+    try {
+      return await this.#commitLocked(db, tables, statements, result);
+    } finally {
+      this.#uncommitted = undefined;
+      release();
+    }
+  }
+
+  async #commitLocked<T>(
+    db: Database,
+    tables: string[],
+    statements: Statement[],
+    result: T
+  ): Promise<T> {
     db.exec('BEGIN');
     let schemaVersion: number;
     try {
@@ -203,28 +231,40 @@ export class DurableDb {
     }
     db.exec('COMMIT');
     this.#lastApplied = seq;
-    this.#sync?.announce(seq);
-    this.#deps.notify({ tables, origin: 'local' });
+    this.#sync?.announce(seq, tables);
+    this.#deps.notify({ tables, origin: 'local', seq });
     this.#scheduleCheckpoint();
     return result;
   }
 
-  /** Applies what other tabs logged since `#lastApplied`; reloads the image if one passed us. */
+  /**
+   * Applies what other tabs logged since `#lastApplied`; reloads the image if one passed us.
+   * A record that fails to apply here is never removed from the shared log (another tab may
+   * apply it fine: the failure may be this tab's, e.g. a damaged in-memory state). This tab
+   * reloads the stored image and replays the log once more; a record that fails again fails
+   * the same way for every tab (the log is deterministic), so it is skipped by all of them and a
+   * copy is kept in `wal_rejected` with the reason.
+   */
   async #catchUpLocked(): Promise<CatchUp> {
-    const wal = this.#deps.wal;
     const caught: CatchUp = { replayed: 0, rejected: [], tables: new Set() };
+    try {
+      await this.#applySinceLocked(caught, false);
+    } catch (error) {
+      if (!(error instanceof ApplyFailure)) throw error;
+      await this.#reloadImageLocked(caught);
+      await this.#applySinceLocked(caught, true);
+    }
+    const version = schemaVersionOf(this.#db);
+    if (version > latestSchemaVersion) throw newerVersionError(version);
+    return caught;
+  }
+
+  async #applySinceLocked(caught: CatchUp, skipFailures: boolean): Promise<void> {
+    const wal = this.#deps.wal;
     let since = await storage(() => wal.readSince(this.#lastApplied));
     if (since.checkpointSeq > this.#lastApplied) {
       // Another tab checkpointed (or reset) past records we never applied: reload its image.
-      const loaded = loadImage(this.#deps.sql, await storage(() => wal.readCurrentImage()));
-      if (!loaded.ok) {
-        throw new OpsiqError(
-          'state_corrupted',
-          `The stored state is damaged (${loaded.reason}): reload the page.`
-        );
-      }
-      this.#replace(loaded.db, loaded.seq);
-      for (const table of stateTables) caught.tables.add(table);
+      await this.#reloadImageLocked(caught);
       since = await storage(() => wal.readSince(this.#lastApplied));
     }
     for (const { seq, raw } of since.records) {
@@ -240,14 +280,32 @@ export class DurableDb {
         caught.replayed++;
       } catch (error) {
         const reason = message(error);
-        await storage(() => wal.reject(seq, raw, reason, this.#deps.now()));
+        if (!skipFailures) throw new ApplyFailure(seq, reason);
+        await storage(() => wal.recordRejected(seq, raw, reason, this.#deps.now()));
         caught.rejected.push({ seq, reason });
       }
       this.#lastApplied = seq;
     }
-    const version = schemaVersionOf(this.#db);
-    if (version > latestSchemaVersion) throw newerVersionError(version);
-    return caught;
+  }
+
+  /** Replaces the in-memory database with the stored image (the log after it is replayed next). */
+  async #reloadImageLocked(caught: CatchUp): Promise<void> {
+    const raw = await storage(() => this.#deps.wal.readCurrentImage());
+    if (raw === undefined) {
+      const db = new this.#deps.sql.Database();
+      configure(db);
+      this.#replace(db, 0);
+    } else {
+      const loaded = loadImage(this.#deps.sql, raw);
+      if (!loaded.ok) {
+        throw new OpsiqError(
+          'state_corrupted',
+          `The stored state is damaged (${loaded.reason}): reload the page.`
+        );
+      }
+      this.#replace(loaded.db, loaded.seq);
+    }
+    for (const table of stateTables) caught.tables.add(table);
   }
 
   async #checkpointLocked(): Promise<FlushResult> {
@@ -294,7 +352,9 @@ export class DurableDb {
   }
 
   #notifyRemote(caught: CatchUp): void {
-    if (caught.tables.size > 0) this.#deps.notify({ tables: [...caught.tables], origin: 'remote' });
+    if (caught.tables.size > 0) {
+      this.#deps.notify({ tables: [...caught.tables], origin: 'remote', seq: this.#lastApplied });
+    }
   }
 
   #replace(db: Database, seq: number): void {
@@ -302,5 +362,15 @@ export class DurableDb {
     this.#db = db;
     this.#lastApplied = seq;
     this.#checkpointSeq = seq;
+  }
+}
+
+/** A log record this tab could not apply (caught in `#catchUpLocked`, which reloads the image). */
+class ApplyFailure extends Error {
+  constructor(
+    readonly seq: number,
+    readonly reason: string
+  ) {
+    super(`WAL record ${seq} failed to apply: ${reason}`);
   }
 }

@@ -138,10 +138,22 @@ const v1: string[] = [
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value_json TEXT NOT NULL, updated_at TEXT NOT NULL)`
 ];
 
-export const migrations: readonly Migration[] = [{ version: 1, statements: v1 }];
+/**
+ * v2 (issue 11): a run that did not finish says why (`failed` / `cancelled` with its reason).
+ */
+const v2: string[] = [`ALTER TABLE runs ADD COLUMN failure_reason TEXT`];
+
+/**
+ * In version order. Numbers are assigned per change and may have gaps while branches land
+ * (`user_version` is set to each applied migration's number, so a gap is harmless).
+ */
+export const migrations: readonly Migration[] = [
+  { version: 1, statements: v1 },
+  { version: 2, statements: v2 }
+].sort((a, b) => a.version - b.version);
 
 /** The schema version this code writes; a stored database above it is refused, never touched. */
-export const latestSchemaVersion = migrations.length;
+export const latestSchemaVersion = Math.max(0, ...migrations.map((m) => m.version));
 
 /** Every table of the current schema (for counts and change notifications after a reset). */
 export const stateTables = [

@@ -15,7 +15,12 @@ export interface StateChannel {
 /** The one lock every tab takes to write, catch up or checkpoint: it orders the log. */
 export const WRITE_LOCK = 'opsiq-state-write';
 
-const walMessageSchema = z.object({ type: z.literal('wal'), seq: z.number().int().nonnegative() });
+const walMessageSchema = z.object({
+  type: z.literal('wal'),
+  seq: z.number().int().nonnegative(),
+  /** The tables the record touched (older tabs send none). */
+  tables: z.array(z.string()).optional()
+});
 
 /**
  * Wakes the service when another tab may have written: on a channel message (fast path) and on
@@ -36,9 +41,9 @@ export class TabSync {
     unref(this.#timer);
   }
 
-  /** Tells the other tabs that the log now reaches `seq`. */
-  announce(seq: number): void {
-    this.#channel?.post({ type: 'wal', seq });
+  /** Tells the other tabs that the log now reaches `seq`, and which tables its record touched. */
+  announce(seq: number, tables: readonly string[]): void {
+    this.#channel?.post({ type: 'wal', seq, tables: [...tables] });
   }
 
   close(): void {

@@ -214,6 +214,16 @@ export class WalStore {
     return done(tx).then(() => ({ seq, setAsideKey }));
   }
 
+  /**
+   * Keeps a copy of a WAL record that failed to apply in `wal_rejected`, with the reason. The
+   * log itself is left as it is: it is every tab's, and the next checkpoint folds past it.
+   */
+  recordRejected(seq: number, raw: unknown, reason: string, at: string): Promise<void> {
+    const tx = this.#tx(['wal_rejected'], 'readwrite');
+    tx.objectStore('wal_rejected').put({ seq, record: raw, reason, at });
+    return done(tx);
+  }
+
   /** Moves one WAL record that failed to apply to `wal_rejected`, with the reason. */
   reject(seq: number, raw: unknown, reason: string, at: string): Promise<void> {
     const tx = this.#tx(['wal', 'wal_rejected'], 'readwrite');

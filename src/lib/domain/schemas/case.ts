@@ -1,5 +1,6 @@
 /** A case: a scored finding with its stable id, as a run reports and stores it. */
 import { z } from 'zod';
+import { CASE_STATUSES } from '../enums';
 import { sentimentResultSchema } from '../sentiment';
 import { findingSchema } from './finding';
 import { severitySchema } from './signal';
@@ -26,6 +27,6 @@ export type ScoredFinding = z.infer<typeof scoredFindingSchema>;
 export const triageCaseSchema = scoredFindingSchema.extend({
   caseId: z.string(),
   runId: z.string(),
-  status: z.enum(['open', 'approved', 'rejected', 'false_positive', 'dismissed'])
+  status: z.enum(CASE_STATUSES)
 });
 export type TriageCase = z.infer<typeof triageCaseSchema>;

@@ -4,13 +4,9 @@
  */
 import { z } from 'zod';
 
-export const anomalyTypes = [
-  'duplicate_refund',
-  'underbilling',
-  'tier_mismatch',
-  'refund_spike',
-  'manual_credit'
-] as const;
+import { ANOMALY_TYPES } from '../enums';
+
+export const anomalyTypes = ANOMALY_TYPES;
 export const anomalyTypeSchema = z.enum(anomalyTypes);
 export type AnomalyType = z.infer<typeof anomalyTypeSchema>;
 

@@ -2,6 +2,9 @@ import type { Database, SqlValue } from 'sql.js';
 import type { z } from 'zod';
 import {
   feedbackRecordSchema,
+  feedbackVerdictSchema,
+  type EvaluationFeedback,
+  type StandingVerdict,
   type CaseStatus,
   type FeedbackRecord,
   type FeedbackVerdict,
@@ -64,6 +67,41 @@ export function listFeedback(db: Database, input: ListLimit): FeedbackRecord[] {
     JOIN cases c ON c.case_id = f.case_id
     ORDER BY f.at DESC, f.feedback_id ${limit}`;
   return queryRows(db, sql, params).map(toFeedbackRecord);
+}
+
+/**
+ * Each finding key's standing status: people's latest verdict on it (the same order as
+ * `listFeedback`: latest `at` first, then feedback id), kept when it is approve or reject. A
+ * false positive is memory's business (a dismissal), so it gives no standing status. In SQL,
+ * over every stored verdict: nothing is capped.
+ */
+export function standingVerdicts(db: Database): StandingVerdict[] {
+  return queryRows(
+    db,
+    `SELECT case_key, verdict FROM (
+       SELECT case_key, verdict,
+         ROW_NUMBER() OVER (PARTITION BY case_key ORDER BY at DESC, feedback_id) AS n
+       FROM feedback)
+     WHERE n = 1 AND verdict IN ('approve', 'reject')
+     ORDER BY case_key`
+  ).map((row) => ({
+    caseKey: String(row['case_key']),
+    status: row['verdict'] === 'approve' ? 'approved' : 'rejected'
+  }));
+}
+
+/** Every verdict with its case's type, latest first (the evaluator's input), uncapped. */
+export function evaluationFeedback(db: Database): EvaluationFeedback[] {
+  return queryRows(
+    db,
+    `SELECT f.case_key, c.anomaly_type, f.verdict FROM feedback f
+     JOIN cases c ON c.case_id = f.case_id
+     ORDER BY f.at DESC, f.feedback_id`
+  ).map((row) => ({
+    caseKey: String(row['case_key']),
+    anomalyType: String(row['anomaly_type']),
+    verdict: feedbackVerdictSchema.parse(row['verdict'])
+  }));
 }
 
 function toFeedbackRecord(row: Row): FeedbackRecord {

@@ -2,6 +2,8 @@ import type { Database } from 'sql.js';
 import { memoryVersionSchema, type MemoryVersion } from '../../../contracts/state';
 import { OpsiqError } from '../../../contracts/errors';
 import { fromJson, queryRows, queryValue, stmt, toJson, type Row, type Statement } from '../sql';
+import type { Memory } from '../../../../src/lib/domain/memory';
+import { parseStoredMemory, type MemoryHead } from '../../../../src/lib/domain/memory-history';
 
 const CONFLICT_MESSAGE =
   'Memory was changed in another tab or window: reload to see it, then try again.';
@@ -104,4 +106,42 @@ export function listMemoryVersions(db: Database): MemoryVersion[] {
       }))
     })
   );
+}
+
+/**
+ * The head of the memory history, read inside the write lock: the highest stored version and
+ * the latest one that validates (newest first, so this reads one row in the usual case).
+ */
+export function readMemoryHead(db: Database): MemoryHead & {
+  invalid: Array<{ version: number; reason: string }>;
+} {
+  const invalid: Array<{ version: number; reason: string }> = [];
+  const max = queryValue(db, 'SELECT MAX(version) FROM memory_versions');
+  if (typeof max !== 'number') return { maxVersion: null, latestValid: null, invalid };
+  const prepared = db.prepare(
+    'SELECT version, values_json FROM memory_versions ORDER BY version DESC'
+  );
+  try {
+    while (prepared.step()) {
+      const row = prepared.getAsObject();
+      const version = Number(row['version']);
+      const parsed = parseStoredMemory(fromJson(row['values_json']), version);
+      if (parsed.ok)
+        return { maxVersion: max, latestValid: { version, memory: parsed.memory }, invalid };
+      invalid.push({ version, reason: parsed.reason });
+    }
+  } finally {
+    prepared.free();
+  }
+  return { maxVersion: max, latestValid: null, invalid };
+}
+
+/** One stored version's memory when it validates, else undefined. */
+export function memoryAt(db: Database, version: number): Memory | undefined {
+  const raw = queryValue(db, 'SELECT values_json FROM memory_versions WHERE version = ?', [
+    version
+  ]);
+  if (typeof raw !== 'string') return undefined;
+  const parsed = parseStoredMemory(fromJson(raw), version);
+  return parsed.ok ? parsed.memory : undefined;
 }

@@ -3,6 +3,7 @@ import {
   runRecordSchema,
   traceStepSchema,
   type Actor,
+  type FinishRunInput,
   type ListRunsInput,
   type RunRecord,
   type TraceStep
@@ -20,12 +21,13 @@ type SaveRunValues = {
 };
 
 const UPSERT_RUN = `INSERT INTO runs (run_id, dataset_id, started_at, finished_at, status,
-    trigger_json, plan_json, summary, memory_version)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    trigger_json, plan_json, summary, memory_version, failure_reason)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (run_id) DO UPDATE SET dataset_id = excluded.dataset_id,
     started_at = excluded.started_at, finished_at = excluded.finished_at, status = excluded.status,
     trigger_json = excluded.trigger_json, plan_json = excluded.plan_json,
-    summary = excluded.summary, memory_version = excluded.memory_version`;
+    summary = excluded.summary, memory_version = excluded.memory_version,
+    failure_reason = excluded.failure_reason`;
 
 export function putRunSql(run: RunRecord): Statement {
   return stmt(
@@ -38,8 +40,26 @@ export function putRunSql(run: RunRecord): Statement {
     toJson(run.trigger),
     toJson(run.plan),
     run.summary,
-    run.memoryVersion
+    run.memoryVersion,
+    run.failureReason ?? null
   );
+}
+
+/**
+ * Ends a run that never reached `saveRun` (it threw, or was cancelled). Only a run still
+ * `running` changes: a run that did finish keeps its outcome.
+ */
+export function finishRunSql(input: FinishRunInput): Statement[] {
+  return [
+    stmt(
+      `UPDATE runs SET status = ?, finished_at = ?, failure_reason = ?
+       WHERE run_id = ? AND status = 'running'`,
+      input.status,
+      input.finishedAt,
+      input.reason,
+      input.runId
+    )
+  ];
 }
 
 /**
@@ -91,7 +111,10 @@ export function saveRunSql(input: SaveRunValues): Statement[] {
 
 export function listRuns(db: Database, input: ListRunsInput): RunRecord[] {
   const limit = input.limit !== undefined ? `LIMIT ${input.limit}` : '';
-  return queryRows(db, `SELECT * FROM runs ORDER BY started_at DESC, run_id ${limit}`).map(toRun);
+  const where = input.finished === true ? `WHERE status = 'succeeded'` : '';
+  return queryRows(db, `SELECT * FROM runs ${where} ORDER BY started_at DESC, run_id ${limit}`).map(
+    toRun
+  );
 }
 
 export function getRun(db: Database, runId: string): RunRecord | null {
@@ -126,6 +149,7 @@ function toRun(row: Row): RunRecord {
     trigger: fromJson(row['trigger_json']),
     plan: fromJson(row['plan_json']),
     summary: row['summary'],
-    memoryVersion: row['memory_version']
+    memoryVersion: row['memory_version'],
+    failureReason: row['failure_reason'] ?? null
   });
 }
