@@ -138,10 +138,26 @@ const v1: string[] = [
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value_json TEXT NOT NULL, updated_at TEXT NOT NULL)`
 ];
 
-export const migrations: readonly Migration[] = [{ version: 1, statements: v1 }];
+/** Migration 3: what each LLM call needs beyond v1 (provider, tokens, repair, error class). */
+const v3: string[] = [
+  `ALTER TABLE llm_calls ADD COLUMN provider TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE llm_calls ADD COLUMN prompt_tokens INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE llm_calls ADD COLUMN completion_tokens INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE llm_calls ADD COLUMN repair_used INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE llm_calls ADD COLUMN error_class TEXT`,
+  `ALTER TABLE llm_calls ADD COLUMN note TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE llm_calls ADD COLUMN mode TEXT NOT NULL DEFAULT ''`,
+  `CREATE INDEX llm_calls_by_at ON llm_calls (at)`
+];
+
+/** In version order; numbers may have gaps (each branch owns its number). */
+export const migrations: readonly Migration[] = [
+  { version: 1, statements: v1 },
+  { version: 3, statements: v3 }
+];
 
 /** The schema version this code writes; a stored database above it is refused, never touched. */
-export const latestSchemaVersion = migrations.length;
+export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));
 
 /** Every table of the current schema (for counts and change notifications after a reset). */
 export const stateTables = [
