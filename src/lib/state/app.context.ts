@@ -3,6 +3,7 @@ import { ConnectivityState } from './connectivity.svelte';
 import { DatasetState } from './dataset.svelte';
 import { InvestigationState } from './investigation.svelte';
 import { LearningState } from './learning.svelte';
+import { LlmState } from './llm.svelte';
 import { WorkspaceState } from './workspace.svelte';
 
 /** Everything the pages share, created once by the root layout. */
@@ -11,7 +12,8 @@ export class AppState {
   readonly workspace = new WorkspaceState();
   readonly connectivity = new ConnectivityState();
   readonly learning = new LearningState();
-  readonly investigation = new InvestigationState(this.learning);
+  readonly llm = new LlmState();
+  readonly investigation = new InvestigationState(this.learning, this.llm);
 }
 
 const key = Symbol('opsiq.app');

@@ -9,7 +9,7 @@ import type { TriageCase } from '../../domain/schemas/case';
 import { stableId } from '../../domain/keys';
 import type { LlmSession } from '../../llm/session';
 import type { PlannedAction } from '../actions';
-import { ruleOrchestrator, rulePlan, type Orchestrator } from '../orchestrator';
+import { ruleOrchestrator, rulePlan, type Orchestrator, type SummaryInput } from '../orchestrator';
 import type { ActionInput } from '../ports';
 import { caseEvidence, groundedNumbers, runTotals, signalData, ungroundedNumber } from './evidence';
 import { checkPlan, llmPlanSchema, mergePlan, PLAN_INSTRUCTIONS, planData } from './plan';
@@ -18,6 +18,27 @@ import { checkPlan, llmPlanSchema, mergePlan, PLAN_INSTRUCTIONS, planData } from
 const CASES_SENT = 25;
 
 const summarySchema = z.object({ summary: z.string() });
+
+/** What the summary step sends (Settings shows it before any call). */
+export function summaryRequest(input: SummaryInput) {
+  return {
+    schemaName: 'executive_summary',
+    schema: summarySchema,
+    instructions:
+      'Write the executive summary of this run for a finance lead: 2 to 4 sentences, the biggest leaks first, plain words. Every number you write must appear in DATA.',
+    data: {
+      asOf: input.asOf,
+      trigger: input.trigger ? signalData([input.trigger])[0] : null,
+      totals: {
+        cases: input.cases.length,
+        totalImpact: Math.round(input.cases.reduce((s, c) => s + c.estimatedImpact, 0) * 100) / 100
+      },
+      cases: input.cases.slice(0, CASES_SENT).map(caseEvidence),
+      skipped: input.skipped,
+      drillDowns: input.drillDowns ?? []
+    }
+  };
+}
 
 /** The orchestrator with the model deciding the plan and the summary, the rule as fallback. */
 export function llmOrchestrator(session: LlmSession): Orchestrator {
@@ -41,27 +62,11 @@ export function llmOrchestrator(session: LlmSession): Orchestrator {
 
     async summarize(input) {
       const rule = await ruleOrchestrator.summarize(input);
-      const cases = input.cases.slice(0, CASES_SENT).map(caseEvidence);
-      const data = {
-        asOf: input.asOf,
-        trigger: input.trigger ? signalData([input.trigger])[0] : null,
-        totals: {
-          cases: input.cases.length,
-          totalImpact:
-            Math.round(input.cases.reduce((s, c) => s + c.estimatedImpact, 0) * 100) / 100
-        },
-        cases,
-        skipped: input.skipped,
-        drillDowns: input.drillDowns ?? []
-      };
-      const allowed = groundedNumbers(data, runTotals(input.cases));
+      const request = summaryRequest(input);
+      const allowed = groundedNumbers(request.data, runTotals(input.cases));
       const d = await session.decide({
         step: 'summary',
-        schemaName: 'executive_summary',
-        schema: summarySchema,
-        instructions:
-          'Write the executive summary of this run for a finance lead: 2 to 4 sentences, the biggest leaks first, plain words. Every number you write must appear in DATA.',
-        data,
+        ...request,
         check: (s) => {
           if (s.summary.trim().length < 20) return 'the summary is empty';
           const n = ungroundedNumber(s.summary, allowed);
