@@ -4,7 +4,16 @@
  * changes. The key is never written to the state database, a log, an export or a URL.
  */
 import { systemClock } from '$lib/agents/ports';
-import type { PendingChange } from '$lib/agents/reasoning/memory';
+import {
+  proposeMemoryChanges,
+  type PendingChange,
+  type ProposalOutcome
+} from '$lib/agents/reasoning/memory';
+import type { MemoryUpdate, Verdict } from '$lib/domain/memory-agent';
+import type { TriageCase } from '$lib/domain/schemas/case';
+import type { LearningState } from './learning.svelte';
+import { llmExplain, type Explanation } from '$lib/agents/reasoning/steps';
+import { evidenceFingerprint } from '$lib/domain/memory-agent';
 import { llmErrorWords } from '$lib/llm/errors';
 import type { LlmConfig, LlmErrorClass } from '$lib/llm/port';
 import { LlmSession } from '$lib/llm/session';
@@ -291,6 +300,71 @@ export class LlmState {
 
   async loadCalls(filter: ListLlmCallsInput = {}): Promise<void> {
     this.calls = await stateWorker().listLlmCalls({ limit: 500, ...filter });
+  }
+
+  /**
+   * After a verdict (and the rules' changes): the model's memory proposals, applied through the
+   * guardrails as a version of source "llm"; those beyond a step wait in the QA Lab.
+   */
+  async proposeAfterFeedback(
+    learning: LearningState,
+    item: TriageCase,
+    verdict: Verdict,
+    comment: string,
+    ruleUpdate: MemoryUpdate
+  ): Promise<ProposalOutcome | null> {
+    if (!this.configured) return null;
+    const session = await this.session(AbortSignal.timeout(this.timeoutMs * 3));
+    const now = systemClock.now();
+    const outcome = await proposeMemoryChanges(session, {
+      memory: learning.current,
+      verdict,
+      comment: comment.trim() || null,
+      case: item,
+      ruleChanges: ruleUpdate.changes,
+      feedbackId: ruleUpdate.changes[0]?.feedbackId ?? null,
+      now,
+      newId: () => crypto.randomUUID()
+    });
+    await this.#store(session);
+    const update = outcome.update;
+    if (update && update.changes.length > 0) {
+      await stateWorker().appendMemoryVersions([
+        {
+          version: update.memory.version,
+          parentVersion: learning.current.version,
+          createdAt: now,
+          source: 'llm',
+          reason: update.changes.map((c) => c.reason).join(' '),
+          memory: update.memory,
+          changes: update.changes.map((c) => ({
+            key: c.key,
+            old: c.old,
+            new: c.new,
+            reason: c.reason,
+            source: c.source,
+            feedbackId: c.feedbackId
+          }))
+        }
+      ]);
+      await learning.load();
+    }
+    if (outcome.pending.length > 0) await this.setPending([...this.pending, ...outcome.pending]);
+    return outcome;
+  }
+
+  /** "Explain" on a case, cached by its key and evidence fingerprint (new evidence, new text). */
+  async explain(item: TriageCase, refresh = false): Promise<Explanation> {
+    const cacheKey = `llm.explain:${item.key}:${evidenceFingerprint(item)}:${this.configured ? this.model : 'rule'}`;
+    if (!refresh) {
+      const cached = (await stateWorker().getSettings())[cacheKey];
+      if (cached && typeof cached === 'object') return cached as unknown as Explanation;
+    }
+    const session = await this.session(AbortSignal.timeout(this.timeoutMs * 2));
+    const explanation = await llmExplain(session, item);
+    await this.#store(session);
+    if (explanation.by === 'model') await stateWorker().setSetting(cacheKey, explanation);
+    return explanation;
   }
 
   async setPending(pending: PendingChange[]): Promise<void> {
