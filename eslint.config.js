@@ -50,6 +50,25 @@ export default ts.config(
     }
   },
   {
+    // Agents (and everything else) talk to a model through the `Llm` port, never `openai`.
+    files: ['src/**', 'data/**', 'workers/**'],
+    ignores: ['src/lib/llm/openai-adapter.ts', 'src/lib/domain/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['openai', 'openai/*'],
+              message:
+                'Import the Llm port (src/lib/llm/port.ts); only openai-adapter.ts imports openai.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     files: ['workers/**'],
     rules: {
       'no-restricted-imports': [

@@ -3,6 +3,7 @@
  * the same engines (DuckDB-WASM's Node build, sql.js over fake-indexeddb), writing the case export.
  *
  *   npx tsx data/triage.ts --data data/demo --out cases.json [--csv cases.csv] [--memory memory.json]
+ *     [--llm-base-url URL --llm-model MODEL]   (the key from OPSIQ_LLM_API_KEY, never an argument)
  *
  * The export is an array of cases (see src/lib/domain/export.ts); progress and the summary go
  * to stderr. Exit code 0 on a finished run, 2 on bad arguments or unreadable input.
@@ -20,6 +21,7 @@ import { memorySchema } from '../src/lib/domain/memory';
 import { AnalyticsService } from '../workers/services/analytics-service';
 import { createNodeBindings } from '../workers/services/duckdb-node';
 import { StateService } from '../workers/services/state-service';
+import { headlessLlmSession } from './triage-llm';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +29,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     csv: { type: 'string' },
     memory: { type: 'string' },
+    'llm-base-url': { type: 'string' },
+    'llm-model': { type: 'string' },
     help: { type: 'boolean', default: false }
   }
 });
@@ -103,8 +107,9 @@ for (const t of report.tables)
   log(`${t.table}: ${t.rowsLoaded} rows${t.rowsRejected ? `, ${t.rowsRejected} rejected` : ''}`);
 for (const p of report.problems.slice(0, 10)) log(`  ${p.file}:${p.line ?? ''} ${p.reason}`);
 await state.open();
+const llm = headlessLlmSession(values['llm-base-url'], values['llm-model'], log);
 const result = await runInvestigation(
-  { analytics, state, clock: systemClock, orchestrator: undefined },
+  { analytics, state, clock: systemClock, orchestrator: undefined, ...(llm ? { llm } : {}) },
   {
     memory,
     runId: undefined,
@@ -115,5 +120,7 @@ writeFileSync(values.out, toExportJson(result.cases));
 if (values.csv) writeFileSync(values.csv, toExportCsv(result.cases));
 for (const s of result.skipped) log(`skipped ${s.detector}: ${s.reason}`);
 log(result.summary);
+if (llm) for (const r of llm.reasoning) log(`${r.step}: ${r.by} decided. ${r.reason}`);
+if (llm) log(`${llm.calls.length} model calls, ${llm.tokens} tokens`);
 log(`${result.cases.length} cases → ${values.out}`);
 await state.close();

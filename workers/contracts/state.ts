@@ -315,6 +315,39 @@ export const evaluationRecordSchema = z.object({
 });
 export type EvaluationRecord = z.infer<typeof evaluationRecordSchema>;
 
+/** One LLM call as stored (`llm_calls`): never the key. */
+export const llmCallRecordSchema = z.object({
+  callId: id,
+  runId: z.string().max(200).nullable(),
+  purpose: z.string().min(1).max(100),
+  provider: z.string().max(200),
+  model: z.string().max(300),
+  messages: z.array(
+    z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })
+  ),
+  responseText: z.string().nullable(),
+  latencyMs: z.number().nonnegative().nullable(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  validation: z.enum(['valid', 'repaired', 'invalid', 'error']),
+  repairUsed: z.boolean(),
+  fallbackUsed: z.boolean(),
+  errorClass: z.string().max(50).nullable(),
+  note: z.string().max(4000),
+  mode: z.string().max(50),
+  at: isoTime
+});
+export type LlmCallRow = z.infer<typeof llmCallRecordSchema>;
+
+export const listLlmCallsInputSchema = z.object({
+  runId: z.string().min(1).optional(),
+  purpose: z.string().min(1).optional(),
+  /** Only calls that fell back (true) or that the model decided (false). */
+  fallbackUsed: z.boolean().optional(),
+  limit: z.number().int().positive().max(5000).optional()
+});
+export type ListLlmCallsInput = z.infer<typeof listLlmCallsInputSchema>;
+
 export const stateChangeSchema = z.object({
   /** The tables the change touched: each view refreshes only what it shows of these. */
   tables: z.array(z.string()),
@@ -390,6 +423,10 @@ export interface StateApi {
   getRun(runId: string): Promise<RunRecord | null>;
   /** The steps of a run in order. */
   listTraces(runId: string): Promise<TraceStep[]>;
+  /** Stores LLM calls (a run's, a test's, an explanation's). */
+  saveLlmCalls(calls: LlmCallRow[]): Promise<void>;
+  /** Latest first. */
+  listLlmCalls(input?: ListLlmCallsInput): Promise<LlmCallRow[]>;
   counts(): Promise<TableCounts>;
   resetAll(): Promise<void>;
   /** Folds the WAL into the stored image now (the page calls it on `pagehide`). */

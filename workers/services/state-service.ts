@@ -55,7 +55,9 @@ import {
   jsonValueSchema,
   listCasesInputSchema,
   listLimitSchema,
+  listLlmCallsInputSchema,
   listRunsInputSchema,
+  llmCallRecordSchema,
   memoryVersionSchema,
   noteSchema,
   openInputSchema,
@@ -69,6 +71,7 @@ import {
   type FeedbackRecord,
   type FlushResult,
   type JsonValue,
+  type LlmCallRow,
   type MemoryVersion,
   type OpenResult,
   type RunRecord,
@@ -87,6 +90,7 @@ import * as actions from './state/repositories/actions';
 import * as cases from './state/repositories/cases';
 import * as evaluations from './state/repositories/evaluations';
 import * as feedback from './state/repositories/feedback';
+import * as llmCalls from './state/repositories/llm-calls';
 import * as memory from './state/repositories/memory';
 import * as runs from './state/repositories/runs';
 import * as settings from './state/repositories/settings';
@@ -325,6 +329,20 @@ export class StateService implements StateApi {
   async listTraces(runId: string): Promise<TraceStep[]> {
     const id = parse(z.string().min(1), runId, 'run id');
     return this.#read((db) => runs.listTraces(db, id));
+  }
+
+  async saveLlmCalls(input: unknown[]): Promise<void> {
+    const calls = parse(z.array(llmCallRecordSchema), input, 'LLM calls');
+    if (calls.length === 0) return;
+    await this.#write(['llm_calls'], () => ({
+      statements: llmCalls.saveLlmCallsSql(calls),
+      result: undefined
+    }));
+  }
+
+  async listLlmCalls(input: unknown = {}): Promise<LlmCallRow[]> {
+    const query = parse(listLlmCallsInputSchema, input, 'LLM call query');
+    return llmCalls.listLlmCalls((await this.#ready()).db, query);
   }
 
   async counts(): Promise<TableCounts> {

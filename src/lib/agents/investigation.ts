@@ -14,6 +14,9 @@ import { monitor } from './monitor';
 import { enforcePlan, ruleOrchestrator, type Orchestrator } from './orchestrator';
 import type { AnalyticsPort, CaseInput, Clock, RunRecord, StatePort, TraceStep } from './ports';
 import { TraceRecorder } from './trace';
+import type { LlmSession } from '../llm/session';
+import { runDrillDowns } from './reasoning/drill';
+import { llmActions, llmOrchestrator } from './reasoning/steps';
 import { oneCasePerRootCause, runDetectors, toCases } from './triage';
 
 export interface InvestigationDeps {
@@ -23,6 +26,8 @@ export interface InvestigationDeps {
   clock: Clock;
   /** undefined = the deterministic rule orchestrator. */
   orchestrator: Orchestrator | undefined;
+  /** The model's session; undefined or without a model = every step on rules. */
+  llm?: LlmSession;
 }
 
 export interface InvestigationProgress {
@@ -64,7 +69,8 @@ export async function runInvestigation(
   options: InvestigationOptions
 ): Promise<InvestigationResult> {
   const { analytics, state, clock } = deps;
-  const orchestrator = deps.orchestrator ?? ruleOrchestrator;
+  const llm = deps.llm?.active ? deps.llm : undefined;
+  const orchestrator = deps.orchestrator ?? (llm ? llmOrchestrator(llm) : ruleOrchestrator);
   const memory = memorySchema.parse(options.memory ?? {});
   const progress = (step: string, fraction: number) => options.onProgress?.({ step, fraction });
   const startedAt = clock.now();
@@ -74,6 +80,7 @@ export async function runInvestigation(
   const datasetId = status?.id ?? 'none';
   const runId = options.runId ?? stableId('run', datasetId, memory.version, startedAt);
   const trace = new TraceRecorder(runId, clock);
+  if (llm) llm.runId = runId;
   const run: RunRecord = {
     runId,
     datasetId,
@@ -117,9 +124,21 @@ export async function runInvestigation(
       'plan',
       { signals: signals.length, trigger: trigger?.id ?? null, memoryVersion: memory.version },
       async () =>
-        enforcePlan(await orchestrator.plan({ signals, memory: memory.values, tables }), tables),
+        enforcePlan(
+          await orchestrator.plan({
+            signals,
+            memory: memory.values,
+            tables,
+            ...(llm ? { profile: { asOf: status?.asOf ?? null, tables: status?.tables ?? [] } } : {})
+          }),
+          tables
+        ),
       (p) => ({ output: p })
     );
+
+    const drillDowns = plan.drillDowns?.length
+      ? await runDrillDowns(analytics, plan, ctx.asOf, tables, trace)
+      : [];
 
     const detected = await runDetectors(analytics, plan, ctx, trace, (i, detector) =>
       progress(`detect:${detector}`, 0.2 + (0.6 * i) / Math.max(plan.steps.length, 1))
@@ -149,7 +168,10 @@ export async function runInvestigation(
     const actions = await trace.step(
       'actions',
       { cases: cases.length, approvalBar: memory.values.approval_impact_bar },
-      () => planActions(cases, memory.values, startedAt),
+      () => {
+        const rule = planActions(cases, memory.values, startedAt);
+        return llm ? llmActions(llm, cases, memory.values, rule, startedAt) : rule;
+      },
       (a) => ({ output: a.map((x) => ({ kind: x.kind, caseKey: x.caseKey })) })
     );
 
@@ -159,7 +181,13 @@ export async function runInvestigation(
       { cases: cases.length, skipped: skipped.length },
       async () =>
         withProcessNotes(
-          await orchestrator.summarize({ trigger, cases, skipped, asOf: status?.asOf ?? null }),
+          await orchestrator.summarize({
+            trigger,
+            cases,
+            skipped,
+            asOf: status?.asOf ?? null,
+            ...(drillDowns.length ? { drillDowns } : {})
+          }),
           detected.notes
         ),
       (text) => ({ output: text })
@@ -175,6 +203,12 @@ export async function runInvestigation(
       plan,
       summary
     };
+    if (llm)
+      trace.note('reasoning', {
+        steps: llm.reasoning.map((r) => ({ ...r })),
+        tokens: llm.tokens,
+        calls: llm.calls.length
+      });
     progress('save', 0.97);
     await state?.saveRun({
       run: finished,
@@ -184,6 +218,7 @@ export async function runInvestigation(
       actor: AGENT_ACTOR
     });
     saved = true;
+    if (llm && llm.calls.length > 0) await state?.saveLlmCalls?.(llm.calls);
     progress('done', 1);
     return { run: finished, signals, plan, cases, actions, summary, trace: trace.steps, skipped };
   } catch (error) {

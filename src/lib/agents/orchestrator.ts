@@ -26,6 +26,8 @@ export interface PlanInput {
   memory: MemoryValues;
   /** Loaded tables. */
   tables: readonly string[];
+  /** Table sizes and as-of date (for a model's plan). */
+  profile?: { asOf: string | null; tables: { name: string; rowCount: number }[] };
 }
 
 export interface SummaryInput {
@@ -33,6 +35,8 @@ export interface SummaryInput {
   cases: readonly TriageCase[];
   skipped: readonly { detector: string; reason: string }[];
   asOf: string | null;
+  /** Results of the plan's drill-downs (aggregates), for a model's summary. */
+  drillDowns?: readonly { query: string; value: string; rows: unknown[] }[];
 }
 
 export interface Orchestrator {

@@ -10,7 +10,8 @@ import type { StateApi } from '../../../workers/contracts/state';
 export type AnalyticsPort = Pick<AnalyticsApi, 'status' | 'queryWithParams'>;
 
 /** The part of the state worker a run uses. */
-export type StatePort = Pick<StateApi, 'startRun' | 'saveRun' | 'finishRun'>;
+export type StatePort = Pick<StateApi, 'startRun' | 'saveRun' | 'finishRun'> &
+  Partial<Pick<StateApi, 'saveLlmCalls'>>;
 
 /** Wall time for run timestamps, and a monotonic timer for step durations; injected for tests. */
 export interface Clock {

@@ -40,6 +40,11 @@ export class TraceRecorder {
     this.#push(name, now, this.#clock.elapsedMs(), input, { reason }, 'skipped');
   }
 
+  /** A step that only reports (e.g. what the model decided in the run). */
+  note(name: string, output: JsonValue): void {
+    this.#push(name, this.#clock.now(), this.#clock.elapsedMs(), null, output, 'ok');
+  }
+
   #push(
     step: string,
     startedAt: string,

@@ -4,6 +4,7 @@ import { ConnectivityState } from './connectivity.svelte';
 import { DatasetState } from './dataset.svelte';
 import { InvestigationState } from './investigation.svelte';
 import { LearningState } from './learning.svelte';
+import { LlmState } from './llm.svelte';
 import { WorkerHealthState } from './workers.svelte';
 import { WorkspaceState } from './workspace.svelte';
 
@@ -13,7 +14,8 @@ export class AppState {
   readonly workspace = new WorkspaceState();
   readonly connectivity = new ConnectivityState();
   readonly learning = new LearningState();
-  readonly investigation = new InvestigationState(this.learning);
+  readonly llm = new LlmState();
+  readonly investigation = new InvestigationState(this.learning, this.llm);
   readonly analyst = new AnalystState();
   readonly workers = new WorkerHealthState();
 

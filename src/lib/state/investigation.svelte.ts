@@ -7,6 +7,8 @@ import { diffRuns, type RunDiff } from '$lib/domain/run-diff';
 import { evaluateRun } from '$lib/domain/evaluator';
 import { stableId } from '$lib/domain/keys';
 import type { LearningState } from './learning.svelte';
+import type { LlmState } from './llm.svelte';
+import { llmAssessment } from '$lib/agents/reasoning/steps';
 import { analyticsWorker, stateWorker } from '$lib/services/workers';
 import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
 import type {
@@ -39,14 +41,27 @@ export class InvestigationState {
   runs = $state.raw<RunRecord[]>([]);
   runsLoaded = $state(false);
 
-  readonly #learning: LearningState;
+  /** Set while the model may still be asked; Stop aborts it (the run finishes on rules). */
+  stopping = $state(false);
+
   #runsWanted = false;
 
   /** The tables this view shows: the change feed refreshes it when another tab writes them. */
   static readonly tables = ['runs', 'cases', 'actions', 'action_events', 'traces'];
 
-  constructor(learning: LearningState) {
+  readonly #learning: LearningState;
+  readonly #llm: LlmState | undefined;
+  #abort: AbortController | undefined;
+
+  constructor(learning: LearningState, llm?: LlmState) {
     this.#learning = learning;
+    this.#llm = llm;
+  }
+
+  /** Stop: cancels the model's call in flight and any to come; the rules finish the run. */
+  stop(): void {
+    this.stopping = true;
+    this.#abort?.abort();
   }
 
   /**
@@ -141,13 +156,19 @@ export class InvestigationState {
     this.progress = { step: 'status', fraction: 0 };
     // User Timing marks: visible in DevTools' performance panel and read by the click bench.
     performance.mark('opsiq:run:start');
+    // A new run supersedes any model call of the one before.
+    this.#abort?.abort();
+    const abort = (this.#abort = new AbortController());
+    this.stopping = false;
     try {
+      const llm = this.#llm?.configured ? await this.#llm.session(abort.signal) : undefined;
       const result = await runInvestigation(
         {
           analytics: analyticsWorker(),
           state: stateWorker(),
           clock: systemClock,
-          orchestrator: undefined
+          orchestrator: undefined,
+          ...(llm ? { llm } : {})
         },
         {
           memory: this.#learning.current,
@@ -177,6 +198,7 @@ export class InvestigationState {
       return;
     } finally {
       this.running = false;
+      this.stopping = false;
       this.progress = null;
     }
     // The ranked cases are on screen; the diff and the evaluation follow without holding the
@@ -210,6 +232,32 @@ export class InvestigationState {
       score: evaluation.score,
       metrics: evaluation,
       notes: evaluation.advice.join(' ')
+    });
+    await this.#learning.loadEvaluations();
+    if (this.#llm?.configured) await this.#assess(view, evaluation, feedback);
+  }
+
+  /** The model's assessment, stored beside the rule evaluator's (never replacing it). */
+  async #assess(view: RunView, ruleScores: unknown, feedback: unknown): Promise<void> {
+    if (!this.#llm) return;
+    const session = await this.#llm.session(this.#abort?.signal, view.run.runId);
+    const assessment = await llmAssessment(session, { cases: view.cases, ruleScores, feedback });
+    await this.#llm.store(session);
+    if (!assessment) return;
+    const createdAt = systemClock.now();
+    const mean =
+      (assessment.actionability.score +
+        assessment.correctness.score +
+        assessment.specificity.score) /
+      3;
+    await stateWorker().saveEvaluation({
+      evaluationId: stableId('eval-llm', view.run.runId, createdAt),
+      runId: view.run.runId,
+      createdAt,
+      evaluator: 'llm',
+      score: Math.round(mean * 1000) / 1000,
+      metrics: assessment,
+      notes: assessment.calibrationAdvice.join(' ')
     });
     await this.#learning.loadEvaluations();
   }

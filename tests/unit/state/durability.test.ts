@@ -2,6 +2,7 @@ import { latestSchemaVersion } from '../../../workers/services/state/migrations'
 import { IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StateService } from '../../../workers/services/state-service';
+import { latestSchemaVersion } from '../../../workers/services/state/migrations';
 import { createTab, freshIdb, getAllRaw, getRaw, sampleCase, waitFor } from './harness';
 
 const open: StateService[] = [];

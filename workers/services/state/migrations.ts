@@ -143,13 +143,26 @@ const v1: string[] = [
  */
 const v2: string[] = [`ALTER TABLE runs ADD COLUMN failure_reason TEXT`];
 
+/** Migration 3: what each LLM call needs beyond v1 (provider, tokens, repair, error class). */
+const v3: string[] = [
+  `ALTER TABLE llm_calls ADD COLUMN provider TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE llm_calls ADD COLUMN prompt_tokens INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE llm_calls ADD COLUMN completion_tokens INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE llm_calls ADD COLUMN repair_used INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE llm_calls ADD COLUMN error_class TEXT`,
+  `ALTER TABLE llm_calls ADD COLUMN note TEXT NOT NULL DEFAULT ''`,
+  `ALTER TABLE llm_calls ADD COLUMN mode TEXT NOT NULL DEFAULT ''`,
+  `CREATE INDEX llm_calls_by_at ON llm_calls (at)`
+];
+
 /**
  * In version order. Numbers are assigned per change and may have gaps while branches land
  * (`user_version` is set to each applied migration's number, so a gap is harmless).
  */
 export const migrations: readonly Migration[] = [
   { version: 1, statements: v1 },
-  { version: 2, statements: v2 }
+  { version: 2, statements: v2 },
+  { version: 3, statements: v3 }
 ].sort((a, b) => a.version - b.version);
 
 /** The schema version this code writes; a stored database above it is refused, never touched. */

@@ -27,7 +27,15 @@ export const investigationPlanSchema = z.object({
   objective: z.string(),
   steps: z.array(planStepSchema),
   skipped: z.array(z.object({ detector: anomalyTypeSchema, reason: z.string() })),
-  focus: z.array(focusItemSchema)
+  focus: z.array(focusItemSchema),
+  /** Bounded read-only queries on the focus (from a fixed catalogue), an LLM plan's only. */
+  drillDowns: z
+    .array(z.object({ query: z.string(), value: z.string(), reason: z.string() }))
+    .optional(),
+  /** What the guardrails changed in a proposed plan, and why (e.g. a dropped detector kept). */
+  overrides: z.array(z.object({ detector: z.string(), reason: z.string() })).optional(),
+  /** The model's own words for the plan. */
+  reasoning: z.string().optional()
 });
 export type InvestigationPlan = z.infer<typeof investigationPlanSchema>;
 export type PlanStep = z.infer<typeof planStepSchema>;
