@@ -21,6 +21,7 @@ import { tableNames, type TableName } from '../contracts/tables';
 import { defaultMaxFileBytes, prepareCsv } from './analytics/csv-file';
 import { exportIpc } from './analytics/arrow-ipc';
 import { buildStatus, datasetId } from './analytics/dataset-status';
+import { lookalikeIdNotesOf } from './analytics/lookalike-check';
 import {
   loadCsv,
   registerCopy,
@@ -135,6 +136,7 @@ export class AnalyticsService implements AnalyticsApi {
             { problems, problemsOmitted }
           );
         }
+        notes.push(...lookalikeIdNotesOf(conn, loaded, staging));
         const id = await datasetId(parsed.name, hashed);
         const dataset = buildStatus(
           conn,
