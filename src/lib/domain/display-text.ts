@@ -59,8 +59,14 @@ function hidden(ch: string): Segment {
   };
 }
 
-/** `mode: 'id'` for identifiers (everything invisible is shown), `'text'` for prose. */
-export function revealHidden(value: string, mode: 'id' | 'text'): Segment[] {
+/**
+ * `mode: 'id'` for identifiers (everything invisible is shown, edge spaces too), `'sentence'`
+ * for OpsIQ's sentences that embed values from the data (the same, but spaces are spaces),
+ * `'text'` for prose from the data (joiners and marks that scripts need are kept).
+ */
+export type RevealMode = 'id' | 'sentence' | 'text';
+
+export function revealHidden(value: string, mode: RevealMode): Segment[] {
   const out: Segment[] = [];
   const chars = [...value];
   let text = '';
@@ -68,7 +74,9 @@ export function revealHidden(value: string, mode: 'id' | 'text'): Segment[] {
     const edgeSpace = mode === 'id' && ch === ' ' && (i === 0 || i === chars.length - 1);
     const isHidden =
       edgeSpace ||
-      (mode === 'id' ? ID_HIDDEN.test(ch) : TEXT_HIDDEN.test(ch) && !TEXT_KEEP.has(ch));
+      (mode === 'text'
+        ? TEXT_HIDDEN.test(ch) && !TEXT_KEEP.has(ch)
+        : ID_HIDDEN.test(ch) && !(mode === 'sentence' && TEXT_KEEP.has(ch)));
     if (!isHidden) {
       text += ch;
       return;
@@ -82,13 +90,31 @@ export function revealHidden(value: string, mode: 'id' | 'text'): Segment[] {
 }
 
 /** The value as plain text with every hidden character spelled `⟨U+200B⟩`. */
-export function spellHidden(value: string, mode: 'id' | 'text' = 'id'): string {
+export function spellHidden(value: string, mode: RevealMode = 'id'): string {
   return revealHidden(value, mode)
     .map((s) => (s.kind === 'text' ? s.text : `⟨${s.code}⟩`))
     .join('');
 }
 
 /** True when the value holds a character `revealHidden` would show. */
-export function hasHidden(value: string, mode: 'id' | 'text' = 'id'): boolean {
+export function hasHidden(value: string, mode: RevealMode = 'id'): boolean {
   return revealHidden(value, mode).some((s) => s.kind === 'hidden');
+}
+
+/**
+ * Text from the data inside one of OpsIQ's own sentences: whitespace collapsed, reordering
+ * controls spelled out, cut to `max` characters, in quotation marks. The caller names its
+ * source beside it, so it never reads as OpsIQ's own words.
+ */
+export function quoteFromData(text: string, max = 160): string {
+  const flat = spellHidden(text.replace(/\s+/g, ' ').trim(), 'text');
+  const chars = [...flat];
+  const cut = chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : flat;
+  return `“${cut}”`;
+}
+
+/** Who said it: `signal SIG-7 (webhook from "billing-monitor")`, OpsIQ's words around data. */
+export function signalAttribution(s: { id: string; type: string; source: string }): string {
+  const from = s.source.trim() ? ` from ${quoteFromData(s.source, 40)}` : '';
+  return `signal ${quoteFromData(s.id, 40)} (${quoteFromData(s.type, 40)}${from})`;
 }
