@@ -14,7 +14,7 @@ export async function readCounts(page: Page): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const row of await rows.all()) {
     const name = await row.getAttribute('data-table');
-    const count = await row.getByTestId('row-count').innerText();
+    const count = (await row.getByTestId('row-count').textContent()) ?? '';
     if (name) out[name] = Number(count.replace(/,/g, ''));
   }
   return out;

@@ -39,9 +39,32 @@ export async function serveStatic(dir: string, port = 0): Promise<StaticServer> 
   };
 }
 
+/**
+ * `tsx tests/support/serve.ts [DIR] [PORT] [--port N]`; `PORT=N` works too (`npm start -- --port N`).
+ * A positional port wins over `--port`, which wins over `PORT`; the default is 4173.
+ */
+export function parseServeArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined>
+): { dir: string; port: number } {
+  const positional: string[] = [];
+  let flagPort: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--port' || a === '-p') flagPort = argv[++i];
+    else if (a.startsWith('--port=')) flagPort = a.slice('--port='.length);
+    else positional.push(a);
+  }
+  const raw = positional[1] ?? flagPort ?? env.PORT ?? '4173';
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`Not a port number: "${raw}" (use --port N or PORT=N, 0-65535)`);
+  }
+  return { dir: positional[0] ?? 'build', port };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const dir = process.argv[2] ?? 'build';
-  const port = Number(process.argv[3] ?? 4173);
+  const { dir, port } = parseServeArgs(process.argv.slice(2), process.env);
   const { url } = await serveStatic(dir, port);
   console.log(`Serving ${dir} at ${url}`);
 }

@@ -21,6 +21,7 @@ import { tableNameSchema, tableNames, type TableName } from '../contracts/tables
 import { defaultMaxFileBytes, prepareCsv } from './analytics/csv-file';
 import { exportIpc } from './analytics/arrow-ipc';
 import { buildStatus, datasetId } from './analytics/dataset-status';
+import { lookalikeIdNotesOf } from './analytics/lookalike-check';
 import {
   loadCsv,
   registerCopy,
@@ -163,6 +164,7 @@ export class AnalyticsService implements AnalyticsApi {
           })),
           ...kept.map((t) => ({ name: t.name, sqlName: t.name, columns: t.columns }))
         ];
+        notes.push(...lookalikeIdNotesOf(conn, loaded, staging));
         const cross = await crossCheck(conn, checked, problemLimitPerFile);
         problems.push(...cross.problems);
         problemsOmitted += cross.omitted;

@@ -198,7 +198,14 @@ export async function runInvestigation(
       finishedAt: clock.now(),
       status: 'succeeded',
       trigger: trigger
-        ? { id: trigger.id, severity: trigger.severity, message: trigger.message }
+        ? {
+            id: trigger.id,
+            severity: trigger.severity,
+            message: trigger.message,
+            origin: trigger.origin,
+            type: trigger.type,
+            source: trigger.source
+          }
         : null,
       plan,
       summary

@@ -19,7 +19,8 @@ import {
   type InvestigationPlan
 } from '../domain/schemas/plan';
 import { severityRank, type Signal } from '../domain/schemas/signal';
-import { executiveSummary } from '../domain/summary';
+import { plural } from '../domain/plural';
+import { executiveSummary, planObjective } from '../domain/summary';
 
 export interface PlanInput {
   signals: readonly Signal[];
@@ -93,14 +94,12 @@ export function rulePlan(input: PlanInput): InvestigationPlan {
   return investigationPlanSchema.parse({
     source: 'rule',
     triggerSignalId: trigger?.id ?? null,
-    objective: trigger
-      ? `Explain "${trigger.message}" and sweep for other revenue leaks.`
-      : 'Scheduled sweep for revenue leaks.',
+    objective: planObjective(trigger),
     steps: ranked.map((r) => ({
       detector: r.d.type,
       reason:
         r.score > 0
-          ? `${r.signalIds.length} signal(s) about ${r.d.entities.join('/')}, strongest first`
+          ? `${plural(r.signalIds.length, 'signal')} about ${r.d.entities.join('/')}, strongest first`
           : 'routine sweep',
       signalIds: r.signalIds
     })),

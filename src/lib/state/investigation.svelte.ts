@@ -1,6 +1,7 @@
 import { caseFromRecord } from '$lib/agents/case-records';
 import { runInvestigation, type InvestigationProgress } from '$lib/agents/investigation';
 import { systemClock } from '$lib/agents/ports';
+import { cachingAnalytics } from '$lib/agents/query-cache';
 import type { TriageCase } from '$lib/domain/schemas/case';
 import { rankFindings } from '$lib/domain/scoring';
 import { diffRuns, type RunDiff } from '$lib/domain/run-diff';
@@ -52,6 +53,12 @@ export class InvestigationState {
   readonly #learning: LearningState;
   readonly #llm: LlmState | undefined;
   #abort: AbortController | undefined;
+  /** Every run and the idle-time warm-up read the dataset through one result cache. */
+  readonly #analytics = cachingAnalytics({
+    status: () => analyticsWorker().status(),
+    queryWithParams: (sql, params) => analyticsWorker().queryWithParams(sql, params)
+  });
+  #warmedFor = '';
 
   constructor(learning: LearningState, llm?: LlmState) {
     this.#learning = learning;
@@ -145,6 +152,42 @@ export class InvestigationState {
   }
 
   /**
+   * Runs the investigation's queries once in idle time (nothing stored, rules only, no model
+   * call) after a dataset is ready, so the first click reuses their rows and warm engine code.
+   * Once per dataset and memory version.
+   */
+  warm(datasetId: string | null | undefined): void {
+    const key = `${datasetId ?? ''}:${this.#learning.current.version}`;
+    if (!datasetId || this.running || key === this.#warmedFor) return;
+    this.#warmedFor = key;
+    const go = () => {
+      if (this.running) return;
+      performance.mark('opsiq:warm:start');
+      void runInvestigation(
+        {
+          analytics: this.#analytics,
+          state: undefined,
+          clock: systemClock,
+          orchestrator: undefined
+        },
+        {
+          memory: this.#learning.current,
+          runId: 'warm-up',
+          onProgress: undefined,
+          decisions: this.#learning.decisions()
+        }
+      )
+        .then(() => performance.measure('opsiq:warm', 'opsiq:warm:start'))
+        .catch(() => {
+          // A warm-up that fails changes nothing: the click runs the queries itself.
+          this.#warmedFor = '';
+        });
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 2000 });
+    else setTimeout(go, 200);
+  }
+
+  /**
    * Runs the whole investigation on the active dataset with the current memory and people's
    * standing verdicts, stores it, and diffs it against the run before ("Rerun with Memory").
    */
@@ -164,7 +207,7 @@ export class InvestigationState {
       const llm = this.#llm?.configured ? await this.#llm.session(abort.signal) : undefined;
       const result = await runInvestigation(
         {
-          analytics: analyticsWorker(),
+          analytics: this.#analytics,
           state: stateWorker(),
           clock: systemClock,
           orchestrator: undefined,

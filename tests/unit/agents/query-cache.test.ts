@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { defaultMemory, defaultMemoryValues } from '../../../src/lib/domain/memory';
+import { cachingAnalytics } from '../../../src/lib/agents/query-cache';
+import { runInvestigation } from '../../../src/lib/agents/investigation';
+import { demoFiles, makeService } from '../analytics/harness';
+
+const clock = { now: () => '2026-02-21T12:00:00.000Z', elapsedMs: () => performance.now() };
+
+describe('query result cache (real DuckDB)', () => {
+  it('a second run reads nothing from DuckDB and finds the same cases', async () => {
+    const { service } = makeService();
+    await service.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
+    let calls = 0;
+    const cached = cachingAnalytics({
+      status: () => service.status(),
+      queryWithParams: (sql, params) => {
+        calls++;
+        return service.queryWithParams(sql, params);
+      }
+    });
+    const deps = { analytics: cached, state: undefined, clock, orchestrator: undefined };
+    const opts = { memory: undefined, runId: 'r1', onProgress: undefined };
+    const first = await runInvestigation(deps, opts);
+    const afterFirst = calls;
+    expect(afterFirst).toBeGreaterThan(5);
+    const second = await runInvestigation(deps, { ...opts, runId: 'r1' });
+    expect(calls).toBe(afterFirst);
+    expect(second.cases.map((c) => c.key)).toEqual(first.cases.map((c) => c.key));
+    expect(second.summary).toBe(first.summary);
+
+    // Another memory setting is another SQL parameter: that detector runs again.
+    // Other memory settings: the cached run finds exactly what an uncached run finds.
+    const memory = {
+      ...defaultMemory(),
+      version: 2,
+      values: {
+        ...defaultMemoryValues(),
+        duplicate_window_hours: 0.25,
+        spike_ratio: 9,
+        underbilling_min_gap: 500
+      }
+    };
+    const viaCache = await runInvestigation(deps, { ...opts, memory });
+    const direct = await runInvestigation({ ...deps, analytics: service }, { ...opts, memory });
+    expect(viaCache.cases.map((c) => [c.key, c.estimatedImpact])).toEqual(
+      direct.cases.map((c) => [c.key, c.estimatedImpact])
+    );
+    expect(direct.cases.length).toBeLessThan(first.cases.length);
+  });
+
+  it('another dataset empties the cache', async () => {
+    const { service } = makeService();
+    await service.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
+    let calls = 0;
+    const cached = cachingAnalytics({
+      status: () => service.status(),
+      queryWithParams: (sql, params) => {
+        calls++;
+        return service.queryWithParams(sql, params);
+      }
+    });
+    await cached.status();
+    const sql = 'SELECT count(*)::INTEGER AS n FROM refunds';
+    const a = await cached.queryWithParams(sql, []);
+    await cached.queryWithParams(sql, []);
+    expect(calls).toBe(1);
+    await service.importCsv({
+      name: 'Less',
+      source: 'upload',
+      files: demoFiles()
+        .filter((f) => f.fileName !== 'customers.csv')
+        .map((f) =>
+          f.fileName === 'refunds.csv'
+            ? { ...f, data: String(f.data).split('\r\n').slice(0, 3).join('\r\n') + '\r\n' }
+            : f
+        )
+    });
+    await cached.status();
+    const b = await cached.queryWithParams(sql, []);
+    expect(calls).toBe(2);
+    expect(b.rows[0]!['n']).not.toBe(a.rows[0]!['n']);
+  });
+});
