@@ -129,7 +129,9 @@ export async function runInvestigation(
             signals,
             memory: memory.values,
             tables,
-            ...(llm ? { profile: { asOf: status?.asOf ?? null, tables: status?.tables ?? [] } } : {})
+            ...(llm
+              ? { profile: { asOf: status?.asOf ?? null, tables: status?.tables ?? [] } }
+              : {})
           }),
           tables
         ),

@@ -1,4 +1,3 @@
-import { latestSchemaVersion } from '../../../workers/services/state/migrations';
 import { IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StateService } from '../../../workers/services/state-service';
