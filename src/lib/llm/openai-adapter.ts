@@ -55,7 +55,10 @@ export function createOpenAiLlm(config: LlmConfig, deps: AdapterDeps = {}): Llm 
       return await run(await sdk(), controller.signal);
     } catch (error) {
       if (timedOut)
-        throw new LlmError('timeout', `No answer within ${Math.round(config.timeoutMs / 1000)} s.`);
+        throw new LlmError(
+          'timeout',
+          `${llmErrorWords.timeout} (no answer within ${(config.timeoutMs / 1000).toFixed(1)} s)`
+        );
       if (signal?.aborted) throw new LlmError('cancelled', llmErrorWords.cancelled);
       throw await classify(error, config, baseFetch, mod);
     } finally {
