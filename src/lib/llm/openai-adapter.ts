@@ -10,6 +10,7 @@ import { withRetry } from './retry';
 import { strictHeadersFetch } from './strip-fetch';
 
 type OpenAIClient = import('openai').OpenAI;
+type OpenAIModule = typeof import('openai');
 
 export interface AdapterDeps {
   fetch?: typeof fetch;
@@ -21,10 +22,12 @@ export interface AdapterDeps {
 export function createOpenAiLlm(config: LlmConfig, deps: AdapterDeps = {}): Llm {
   const baseFetch = deps.fetch ?? globalThis.fetch.bind(globalThis);
   let client: Promise<OpenAIClient> | undefined;
+  let mod: OpenAIModule | undefined;
   const sdk = () =>
     (client ??= import('openai').then(
-      ({ default: OpenAI }) =>
-        new OpenAI({
+      (m) =>
+        (mod = m) &&
+        new m.default({
           apiKey: config.apiKey || 'none',
           baseURL: config.baseUrl.replace(/\/+$/, ''),
           dangerouslyAllowBrowser: true,
@@ -52,9 +55,12 @@ export function createOpenAiLlm(config: LlmConfig, deps: AdapterDeps = {}): Llm 
       return await run(await sdk(), controller.signal);
     } catch (error) {
       if (timedOut)
-        throw new LlmError('timeout', `No answer within ${Math.round(config.timeoutMs / 1000)} s.`);
+        throw new LlmError(
+          'timeout',
+          `${llmErrorWords.timeout} (no answer within ${(config.timeoutMs / 1000).toFixed(1)} s)`
+        );
       if (signal?.aborted) throw new LlmError('cancelled', llmErrorWords.cancelled);
-      throw await classify(error, config, baseFetch);
+      throw await classify(error, config, baseFetch, mod);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -164,9 +170,19 @@ function readCompletion(completion: unknown): Omit<LlmResponse, 'latencyMs' | 'a
 async function classify(
   error: unknown,
   config: LlmConfig,
-  baseFetch: typeof fetch
+  baseFetch: typeof fetch,
+  sdk: OpenAIModule | undefined
 ): Promise<LlmError> {
   if (error instanceof LlmError) return error;
+  // By class (names are minified in the built app).
+  if (sdk && error instanceof sdk.APIConnectionTimeoutError)
+    return new LlmError('timeout', llmErrorWords.timeout);
+  if (sdk && error instanceof sdk.APIUserAbortError)
+    return new LlmError('cancelled', llmErrorWords.cancelled);
+  if (sdk && error instanceof sdk.APIConnectionError)
+    return (await corsBlocked(config.baseUrl, baseFetch))
+      ? new LlmError('cors', llmErrorWords.cors)
+      : new LlmError('network', llmErrorWords.network);
   const scrub = (s: string) => scrubSecrets(s, config.apiKey).slice(0, 300);
   const e = error as {
     status?: number;

@@ -204,7 +204,10 @@ export class InvestigationState {
     const abort = (this.#abort = new AbortController());
     this.stopping = false;
     try {
-      const llm = this.#llm?.configured ? await this.#llm.session(abort.signal) : undefined;
+      // The SDK chunk failing to load (offline, first visit) leaves the run on rules.
+      const llm = this.#llm?.configured
+        ? await this.#llm.session(abort.signal).catch(() => undefined)
+        : undefined;
       const result = await runInvestigation(
         {
           analytics: this.#analytics,

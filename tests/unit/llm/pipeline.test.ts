@@ -6,13 +6,15 @@ import { demoFiles, engines, fixedClock } from '../agents/harness';
 import { createTab, freshIdb } from '../state/harness';
 import { session } from './harness';
 import type { LlmSession } from '../../../src/lib/llm/session';
+import { llmErrorWords } from '../../../src/lib/llm/errors';
+import type { LlmErrorClass } from '../../../src/lib/llm/port';
 
 let server: LlmServer;
 let shared: Awaited<ReturnType<typeof engines>>;
 beforeAll(async () => {
   server = await startLlmServer();
   shared = await engines(demoFiles());
-});
+}, 120_000);
 afterAll(() => server.close());
 beforeEach(() => server.reset());
 
@@ -175,7 +177,8 @@ describe('every fault gives the deterministic result, a logged call and a messag
         for (const c of calls) {
           expect(c.fallbackUsed).toBe(true);
           expect(c.errorClass).toBe(kind);
-          expect(c.note.length).toBeGreaterThan(10);
+          // The message names the fault in plain words.
+          expect(c.note).toContain(llmErrorWords[kind as LlmErrorClass].slice(0, 17));
         }
       },
       20_000
@@ -241,6 +244,15 @@ describe('cancellation and the call cap', () => {
     expect(same(toExportJson(result.cases))).toBe(same(toExportJson(base.result.cases)));
     expect(calls.every((c) => c.errorClass === 'cancelled')).toBe(true);
   }, 20_000);
+
+  it('a server that is not there: network, the rules decide', async () => {
+    const base = await run(undefined);
+    const { result, calls } = await run(session(server, { baseUrl: 'http://127.0.0.1:9/v1' }));
+    expect(same(toExportJson(result.cases))).toBe(same(toExportJson(base.result.cases)));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.errorClass === 'network')).toBe(true);
+    expect(calls[0]?.note).toContain('could not be reached');
+  });
 
   it('a run makes at most its cap of calls', async () => {
     const { calls } = await run(session(server, { maxCallsPerRun: 1 }));

@@ -8,17 +8,17 @@ import { startLlmServer, type LlmServer, type ScriptedReply } from '../../llm-se
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../../..');
-let server: LlmServer;
+const servers: LlmServer[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'opsiq-triage-'));
 beforeAll(async () => {
-  server = await startLlmServer({ keys: ['sk-cli'] });
+  for (let i = 0; i < 3; i++) servers.push(await startLlmServer({ keys: ['sk-cli'] }));
 });
-afterAll(() => server.close());
+afterAll(() => Promise.all(servers.map((s) => s.close())));
 
-async function triage(name: string, llm: boolean) {
+async function triage(name: string, server: LlmServer | null) {
   const out = join(dir, `${name}.json`);
   const args = ['tsx', 'data/triage.ts', '--data', 'data/demo', '--out', out];
-  if (llm) args.push('--llm-base-url', server.url, '--llm-model', 'test-model');
+  if (server) args.push('--llm-base-url', server.url, '--llm-model', 'test-model');
   const { stderr } = await run('npx', args, {
     cwd: root,
     env: { ...process.env, OPSIQ_LLM_API_KEY: 'sk-cli', OPSIQ_LLM_TIMEOUT_MS: '3000' }
@@ -50,17 +50,22 @@ const faults: [string, ScriptedReply][] = [
 
 describe('npm run triage with a model that misbehaves still exits 0 with the rules’ cases', () => {
   it('garbage, HTTP 500 and injection', async () => {
-    const base = await triage('base', false);
-    for (const [name, reply] of faults) {
-      server.reset();
-      server.script(
-        '*',
-        Array.from({ length: 20 }, () => reply)
-      );
-      const got = await triage(name, true);
-      expect(got.cases, name).toEqual(base.cases);
-      expect(got.stderr).toMatch(/model calls/);
-      expect(got.stderr).not.toContain('sk-cli');
-    }
-  }, 180_000);
+    // Side by side, one server each (their scripts are per server).
+    const [base, ...got] = await Promise.all([
+      triage('base', null),
+      ...faults.map(([name, reply], i) => {
+        const server = servers[i] as LlmServer;
+        server.script(
+          '*',
+          Array.from({ length: 30 }, () => reply)
+        );
+        return triage(name.replace(/\W/g, '-'), server);
+      })
+    ]);
+    got.forEach((g, i) => {
+      expect(g.cases, faults[i]?.[0]).toEqual(base?.cases);
+      expect(g.stderr).toMatch(/model calls/);
+      expect(g.stderr).not.toContain('sk-cli');
+    });
+  }, 400_000);
 });
