@@ -6,6 +6,7 @@
 import { systemClock } from '$lib/agents/ports';
 import {
   proposeMemoryChanges,
+  confirmPending,
   type PendingChange,
   type ProposalOutcome
 } from '$lib/agents/reasoning/memory';
@@ -365,6 +366,29 @@ export class LlmState {
     await this.#store(session);
     if (explanation.by === 'model') await stateWorker().setSetting(cacheKey, explanation);
     return explanation;
+  }
+
+  /** A person confirms a change the model proposed beyond a step: stored as a version of source "llm". */
+  async confirmPending(
+    learning: LearningState,
+    p: PendingChange,
+    reviewer: string
+  ): Promise<{ version: number } | { error: string }> {
+    const update = confirmPending(learning.current, p, reviewer);
+    if ('error' in update) return { error: update.error };
+    await stateWorker().appendMemoryVersions([
+      {
+        version: update.memory.version,
+        parentVersion: learning.current.version,
+        createdAt: systemClock.now(),
+        source: 'llm',
+        reason: update.changes[0]?.reason ?? '',
+        memory: update.memory,
+        changes: update.changes
+      }
+    ]);
+    await learning.load();
+    return { version: update.memory.version };
   }
 
   async setPending(pending: PendingChange[]): Promise<void> {
