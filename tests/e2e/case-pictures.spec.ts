@@ -32,6 +32,8 @@ const cases = [
 test('each case type shows its picture from its own rows, with the rows as a table', async ({
   page
 }) => {
+  // Many pages, each with axe: more than one page's time on a busy machine.
+  test.setTimeout(360_000);
   await page.goto('/');
   await waitForDataset(page);
   await page.getByRole('button', { name: 'Run Autonomous Investigation' }).click();

@@ -25,6 +25,8 @@ const overflow = () => {
 test('no page scrolls sideways at 1366 or 390 px and axe finds nothing serious', async ({
   page
 }) => {
+  // Many pages, each with axe: more than one page's time on a busy machine.
+  test.setTimeout(360_000);
   // One run first, so Mission Control and Triage show their widest content (report, case).
   await page.setViewportSize({ width: 1366, height: 900 });
   await page.goto('/');

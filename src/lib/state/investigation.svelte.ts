@@ -152,7 +152,7 @@ export class InvestigationState {
   }
 
   /**
-   * Runs the investigation's queries once in idle time (nothing stored, rules only, no model
+   * Runs the investigation's queries once, right after a dataset is ready (nothing stored, rules only, no model
    * call) after a dataset is ready, so the first click reuses their rows and warm engine code.
    * Once per dataset and memory version.
    */
@@ -183,8 +183,9 @@ export class InvestigationState {
           this.#warmedFor = '';
         });
     };
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 2000 });
-    else setTimeout(go, 200);
+    // Now, not at idle: the work is in the worker, and a click during it waits on the same
+    // queries instead of queueing its own behind them.
+    setTimeout(go, 0);
   }
 
   /**

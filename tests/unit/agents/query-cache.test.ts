@@ -6,25 +6,31 @@ import { demoFiles, makeService } from '../analytics/harness';
 
 const clock = { now: () => '2026-02-21T12:00:00.000Z', elapsedMs: () => performance.now() };
 
+/** A cache over the real service, counting the queries that reach DuckDB. */
+function counting(service: ReturnType<typeof makeService>['service']) {
+  const calls = { n: 0 };
+  const cached = cachingAnalytics({
+    status: () => service.status(),
+    queryWithParams: (sql, params) => {
+      calls.n++;
+      return service.queryWithParams(sql, params);
+    }
+  });
+  return { cached, calls };
+}
+
 describe('query result cache (real DuckDB)', () => {
   it('a second run reads nothing from DuckDB and finds the same cases', async () => {
     const { service } = makeService();
     await service.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
-    let calls = 0;
-    const cached = cachingAnalytics({
-      status: () => service.status(),
-      queryWithParams: (sql, params) => {
-        calls++;
-        return service.queryWithParams(sql, params);
-      }
-    });
+    const { cached, calls } = counting(service);
     const deps = { analytics: cached, state: undefined, clock, orchestrator: undefined };
     const opts = { memory: undefined, runId: 'r1', onProgress: undefined };
     const first = await runInvestigation(deps, opts);
-    const afterFirst = calls;
+    const afterFirst = calls.n;
     expect(afterFirst).toBeGreaterThan(5);
     const second = await runInvestigation(deps, { ...opts, runId: 'r1' });
-    expect(calls).toBe(afterFirst);
+    expect(calls.n).toBe(afterFirst);
     expect(second.cases.map((c) => c.key)).toEqual(first.cases.map((c) => c.key));
     expect(second.summary).toBe(first.summary);
 
@@ -51,19 +57,12 @@ describe('query result cache (real DuckDB)', () => {
   it('another dataset empties the cache', async () => {
     const { service } = makeService();
     await service.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
-    let calls = 0;
-    const cached = cachingAnalytics({
-      status: () => service.status(),
-      queryWithParams: (sql, params) => {
-        calls++;
-        return service.queryWithParams(sql, params);
-      }
-    });
+    const { cached, calls } = counting(service);
     await cached.status();
     const sql = 'SELECT count(*)::INTEGER AS n FROM refunds';
     const a = await cached.queryWithParams(sql, []);
     await cached.queryWithParams(sql, []);
-    expect(calls).toBe(1);
+    expect(calls.n).toBe(1);
     await service.importCsv({
       name: 'Less',
       source: 'upload',
@@ -77,7 +76,7 @@ describe('query result cache (real DuckDB)', () => {
     });
     await cached.status();
     const b = await cached.queryWithParams(sql, []);
-    expect(calls).toBe(2);
+    expect(calls.n).toBe(2);
     expect(b.rows[0]!['n']).not.toBe(a.rows[0]!['n']);
   });
 });
