@@ -2,6 +2,7 @@ import { IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StateService } from '../../../workers/services/state-service';
 import { createTab, freshIdb, getAllRaw, getRaw, sampleCase, waitFor } from './harness';
+import { latestSchemaVersion } from '../../../workers/services/state/migrations';
 
 const open: StateService[] = [];
 function tab(...args: Parameters<typeof createTab>): StateService {
@@ -56,7 +57,7 @@ describe('durability', () => {
     expect(await getAllRaw(idb, 'wal')).toHaveLength(0);
     expect(await getRaw(idb, 'images', 'current')).toMatchObject({
       format: 1,
-      schemaVersion: 1,
+      schemaVersion: latestSchemaVersion,
       seq: 4
     });
     await first.setSetting('after', 1); // lands in the WAL on top of the image

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StateService } from '../../../workers/services/state-service';
+import { latestSchemaVersion } from '../../../workers/services/state/migrations';
 import { createTab, freshIdb, getAllRaw, getRaw, putRaw } from './harness';
 
 /** Frozen fixtures (tests/fixtures/state, made once by make-fixtures.ts): read, never rewritten. */
@@ -31,7 +32,7 @@ describe('stored images', () => {
     const t = tab(idb);
     expect(await t.open()).toMatchObject({
       restored: 'image',
-      schemaVersion: 1,
+      schemaVersion: latestSchemaVersion,
       walReplayed: 0,
       corruption: null
     });
@@ -102,7 +103,12 @@ describe('stored images', () => {
   });
 
   it('refuses data of a newer schema and leaves it untouched', async () => {
-    const newerRecord = { format: 1, schemaVersion: 2, seq: 7, image: v1Image };
+    const newerRecord = {
+      format: 1,
+      schemaVersion: latestSchemaVersion + 1,
+      seq: 7,
+      image: v1Image
+    };
     const idb = await planted(newerRecord);
     await expect(tab(idb).open()).rejects.toMatchObject({
       code: 'state_corrupted',
@@ -123,7 +129,7 @@ describe('stored images', () => {
       seq: 8,
       format: 1,
       kind: 'write',
-      schemaVersion: 5,
+      schemaVersion: latestSchemaVersion + 1,
       tables: [],
       statements: [],
       at: 'x'

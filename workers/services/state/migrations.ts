@@ -138,10 +138,27 @@ const v1: string[] = [
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value_json TEXT NOT NULL, updated_at TEXT NOT NULL)`
 ];
 
-export const migrations: readonly Migration[] = [{ version: 1, statements: v1 }];
+/** The Analyst page's question history (issue 10). */
+const v4: string[] = [
+  `CREATE TABLE analyst_questions (
+     question_id TEXT PRIMARY KEY,
+     dataset_id TEXT NOT NULL,
+     question TEXT NOT NULL,
+     answer_text TEXT NOT NULL,
+     answer_json TEXT NOT NULL,
+     at TEXT NOT NULL
+   )`,
+  `CREATE INDEX analyst_questions_by_at ON analyst_questions (at)`
+];
+
+/** In version order; numbers may leave gaps (each issue owns its number). */
+export const migrations: readonly Migration[] = [
+  { version: 1, statements: v1 },
+  { version: 4, statements: v4 }
+];
 
 /** The schema version this code writes; a stored database above it is refused, never touched. */
-export const latestSchemaVersion = migrations.length;
+export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));
 
 /** Every table of the current schema (for counts and change notifications after a reset). */
 export const stateTables = [
@@ -156,6 +173,7 @@ export const stateTables = [
   'traces',
   'llm_calls',
   'settings',
+  'analyst_questions',
   'meta'
 ] as const;
 
