@@ -117,21 +117,29 @@ function takeWindows(t: Text): Window[] {
     /\b(?:(?:so far )?this year(?: so far)?|year to date|year-to-date|ytd|so far in the year)\b/,
     () => ({ kind: 'ytd' })
   );
-  grab(new RegExp(`\\b${lead}(?:this|current|present) (week|month|quarter)(?: so far)?\\b`), (m) =>
-    m[1] === 'week'
-      ? { kind: 'this_week' }
-      : m[1] === 'month'
-        ? { kind: 'this_month' }
-        : { kind: 'this_quarter' }
+  grab(
+    new RegExp(
+      `\\b${lead}(?:this|current|present) (?:calendar |full |fiscal )?(week|month|quarter)(?: so far)?\\b`
+    ),
+    (m) =>
+      m[1] === 'week'
+        ? { kind: 'this_week' }
+        : m[1] === 'month'
+          ? { kind: 'this_month' }
+          : { kind: 'this_quarter' }
   );
-  grab(new RegExp(`\\b${lead}(?:last|previous|prior|past) (week|month|quarter|year)\\b`), (m) =>
-    m[1] === 'week'
-      ? { kind: 'last_week' }
-      : m[1] === 'month'
-        ? { kind: 'last_month' }
-        : m[1] === 'quarter'
-          ? { kind: 'last_quarter' }
-          : { kind: 'last_year' }
+  grab(
+    new RegExp(
+      `\\b${lead}(?:last|previous|prior|past) (?:calendar |full |complete |fiscal )?(week|month|quarter|year)\\b`
+    ),
+    (m) =>
+      m[1] === 'week'
+        ? { kind: 'last_week' }
+        : m[1] === 'month'
+          ? { kind: 'last_month' }
+          : m[1] === 'quarter'
+            ? { kind: 'last_quarter' }
+            : { kind: 'last_year' }
   );
   grab(/\b(?:on )?today\b/, () => ({ kind: 'today' }));
   grab(/\b(?:on )?yesterday\b/, () => ({ kind: 'yesterday' }));
@@ -390,6 +398,7 @@ function takeMetric(t: Text, hasValue: (dim: DimensionId) => boolean): MetricMat
     has(/\brefund\w*|\breimburs\w*|\bcredits?\b|\bcredited\b|\bmoney back\b|\bcredit notes?\b/) ||
     hasValue('reason')
   ) {
+    const refundedVerb = t.has(/\brefunded\b/);
     t.take(/\brefund\w*|\breimburs\w*|\bcredits?\b|\bcredited\b|\bmoney back\b|\bcredit notes?\b/);
     if (average) {
       t.take(measureWords.average);
@@ -401,6 +410,8 @@ function takeMetric(t: Text, hasValue: (dim: DimensionId) => boolean): MetricMat
       return { metric: 'refund_rate' };
     }
     if (amount && !count) return { metric: 'refund_amount' };
+    // "total refunded", "refunded to customers in APAC": the verb speaks of money.
+    if (refundedVerb && !count) return { metric: 'refund_amount' };
     if (count) return { metric: 'refund_count' };
     if (has(/\b(?:most|highest|largest|biggest|least|lowest|fewest|smallest)\b/) && !share)
       return {
@@ -573,7 +584,8 @@ const vocabulary = new Set(
     'top-line biggest data dataset billing finance financial metric metrics figure figures give list tell what ' +
     'receive received comes come came coming generated generate generating processed process via send sent ' +
     'trend trends issued issue bring brought make makes get got gave were went paid pay spent through using ' +
-    'customers customer accounts account clients client currently right now today status'
+    'customers customer accounts account clients client currently right now today status between ' +
+    'still saw see seen brings bring portion went go going plan plans'
   ).split(' ')
 );
 
