@@ -533,7 +533,7 @@ function takeGrouping(t: Text): Grouping | null {
     const b1 = t.take(by);
     if (b1) return { dim, which: false, plural: isPlural(b1[0]) };
     const superlative = new RegExp(
-      `\\b(?:biggest|largest|top|most common|most frequent|main|highest|lowest|leading|primary|smallest|least common|worst|best)(?: \\w+)? ${w}\\b`
+      `\\b(?:biggest|largest|top|most common|most frequent|main|highest|lowest|leading|primary|smallest|least common|worst|best|most|least|fewest)(?: \\w+)? ${w}\\b`
     );
     const s1 = dim !== 'month' && dim !== 'day' ? t.take(superlative) : null;
     if (s1) {
@@ -761,6 +761,23 @@ export function parseQuestion(question: string, profile: DatasetProfile): ParseR
     const fa = resolveWindow(a, profile.asOf).from ?? '';
     const fb = resolveWindow(b, profile.asOf).from ?? '';
     if (fa < fb) windows.splice(0, 2, b, a);
+  }
+  // "… vs the previous month" names only the earlier window: the current one is its "this".
+  const onlyEarlier =
+    /\b(?:vs\.?|versus|compared (?:to|with)|against|relative to|than) (?:the )?(?:last|previous|prior) (month|quarter|week|year)\b/.exec(
+      original
+    );
+  if (windows.length === 1 && onlyEarlier) {
+    const unit = onlyEarlier[1] as string;
+    const current: Window =
+      unit === 'month'
+        ? { kind: 'this_month' }
+        : unit === 'quarter'
+          ? { kind: 'this_quarter' }
+          : unit === 'week'
+            ? { kind: 'this_week' }
+            : { kind: 'ytd' };
+    windows.unshift(current);
   }
   let window: Window = windows[0] ?? { kind: 'all' };
   let compare: SemanticQuery['compare'];
