@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CASE_STATUSES } from '../../src/lib/domain/enums';
+import type { AnalystQuestion } from './analyst-history';
 
 /**
  * The typed API of the state worker (sql.js + IndexedDB): the product's own state — runs, cases,
@@ -404,6 +405,10 @@ export interface StateApi {
   saveEvaluation(evaluation: EvaluationRecord): Promise<void>;
   /** Latest first. */
   listEvaluations(input?: ListLimit): Promise<EvaluationRecord[]>;
+  /** The Analyst page's question history (see `./analyst-history`). */
+  saveAnalystQuestion(entry: AnalystQuestion): Promise<void>;
+  /** Latest first. */
+  listAnalystQuestions(input?: ListLimit): Promise<AnalystQuestion[]>;
   putActions(actions: ActionInput[]): Promise<void>;
   listActions(caseId?: string): Promise<ActionRecord[]>;
   transitionAction(

@@ -38,6 +38,7 @@
  */
 import type { Database, SqlJsStatic } from 'sql.js';
 import { z } from 'zod';
+import { analystQuestionSchema, type AnalystQuestion } from '../contracts/analyst-history';
 import { OpsiqError } from '../contracts/errors';
 import {
   actionInputSchema,
@@ -86,6 +87,7 @@ import { stateTables } from './state/migrations';
 import { queryValue } from './state/sql';
 import type { LockManagerLike, StateChannel } from './state/tab-sync';
 import { WalStore } from './state/wal-store';
+import * as analystHistory from './state/repositories/analyst';
 import * as actions from './state/repositories/actions';
 import * as cases from './state/repositories/cases';
 import * as evaluations from './state/repositories/evaluations';
@@ -256,6 +258,19 @@ export class StateService implements StateApi {
   async listEvaluations(input: unknown = {}): Promise<EvaluationRecord[]> {
     const query = parse(listLimitSchema, input, 'evaluation query');
     return this.#read((db) => evaluations.listEvaluations(db, query));
+  }
+
+  async saveAnalystQuestion(input: unknown): Promise<void> {
+    const entry = parse(analystQuestionSchema, input, 'analyst question');
+    await this.#write(['analyst_questions'], () => ({
+      statements: analystHistory.saveAnalystQuestionSql(entry),
+      result: undefined
+    }));
+  }
+
+  async listAnalystQuestions(input: unknown = {}): Promise<AnalystQuestion[]> {
+    const { limit } = parse(listLimitSchema, input, 'analyst question query');
+    return analystHistory.listAnalystQuestions((await this.#ready()).db, limit ?? 50);
   }
 
   async putActions(input: unknown[]): Promise<void> {

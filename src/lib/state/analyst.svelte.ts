@@ -6,7 +6,7 @@ import {
   type AnalystContext
 } from '$lib/agents/analyst';
 import { systemClock } from '$lib/agents/ports';
-import { analyticsWorker, Comlink } from '$lib/services/workers';
+import { analyticsWorker, Comlink, stateWorker } from '$lib/services/workers';
 import type { AnalystApi } from '$workers/contracts/analyst';
 import type { DatasetStatus } from '$workers/contracts/analytics';
 import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
@@ -66,10 +66,30 @@ export class AnalystState {
         { question, text: result.text, at: systemClock.now() },
         ...this.history.filter((h) => h.question !== question)
       ].slice(0, 50);
+      void stateWorker()
+        .saveAnalystQuestion({
+          questionId: crypto.randomUUID(),
+          datasetId: status.id,
+          question: question.slice(0, 2000),
+          text: result.text.slice(0, 5000),
+          answer: result.answer,
+          at: systemClock.now()
+        })
+        .catch(() => undefined);
     } catch (error) {
       if (mine !== this.#seq) return;
       this.error = asOpsiqError(error);
       this.phase = 'error';
+    }
+  }
+
+  /** The saved history (state DB), latest first. */
+  async loadHistory(): Promise<void> {
+    try {
+      const saved = await stateWorker().listAnalystQuestions({ limit: 50 });
+      this.history = saved.map((q) => ({ question: q.question, text: q.text, at: q.at }));
+    } catch {
+      // History is a convenience: an unreadable one leaves the page usable.
     }
   }
 

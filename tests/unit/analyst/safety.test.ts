@@ -83,6 +83,12 @@ describe('the analyst sandbox (DuckDB-WASM)', () => {
       )
     ).rejects.toThrow(/longer than|stopped/);
     expect(Date.now() - started).toBeLessThan(5_000);
+    // A superseded question cancels the running query (the page then drops its answer).
+    const running = sandbox.query(
+      'SELECT count(*) FROM range(100000000) a, range(1000) b WHERE a.range % 7 = b.range'
+    );
+    setTimeout(() => sandbox.cancel(), 50);
+    await expect(running).rejects.toThrow(/cancelled/);
     const after = await sandbox.query('SELECT count(*)::INTEGER AS n FROM refunds');
     expect(after.rows[0]?.n).toBe(11);
     sandbox.close();

@@ -130,7 +130,7 @@ describe('stored images', () => {
       seq: 8,
       format: 1,
       kind: 'write',
-      schemaVersion: 5,
+      schemaVersion: latestSchemaVersion + 1,
       tables: [],
       statements: [],
       at: 'x'

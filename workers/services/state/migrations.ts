@@ -155,6 +155,19 @@ const v3: string[] = [
   `CREATE INDEX llm_calls_by_at ON llm_calls (at)`
 ];
 
+/** The Analyst page's question history (issue 10). */
+const v4: string[] = [
+  `CREATE TABLE analyst_questions (
+     question_id TEXT PRIMARY KEY,
+     dataset_id TEXT NOT NULL,
+     question TEXT NOT NULL,
+     answer_text TEXT NOT NULL,
+     answer_json TEXT NOT NULL,
+     at TEXT NOT NULL
+   )`,
+  `CREATE INDEX analyst_questions_by_at ON analyst_questions (at)`
+];
+
 /**
  * In version order. Numbers are assigned per change and may have gaps while branches land
  * (`user_version` is set to each applied migration's number, so a gap is harmless).
@@ -162,7 +175,8 @@ const v3: string[] = [
 export const migrations: readonly Migration[] = [
   { version: 1, statements: v1 },
   { version: 2, statements: v2 },
-  { version: 3, statements: v3 }
+  { version: 3, statements: v3 },
+  { version: 4, statements: v4 }
 ].sort((a, b) => a.version - b.version);
 
 /** The schema version this code writes; a stored database above it is refused, never touched. */
@@ -181,6 +195,7 @@ export const stateTables = [
   'traces',
   'llm_calls',
   'settings',
+  'analyst_questions',
   'meta'
 ] as const;
 

@@ -117,21 +117,29 @@ function takeWindows(t: Text): Window[] {
     /\b(?:(?:so far )?this year(?: so far)?|year to date|year-to-date|ytd|so far in the year)\b/,
     () => ({ kind: 'ytd' })
   );
-  grab(new RegExp(`\\b${lead}(?:this|current|present) (week|month|quarter)(?: so far)?\\b`), (m) =>
-    m[1] === 'week'
-      ? { kind: 'this_week' }
-      : m[1] === 'month'
-        ? { kind: 'this_month' }
-        : { kind: 'this_quarter' }
+  grab(
+    new RegExp(
+      `\\b${lead}(?:this|current|present) (?:calendar |full |fiscal )?(week|month|quarter)(?: so far)?\\b`
+    ),
+    (m) =>
+      m[1] === 'week'
+        ? { kind: 'this_week' }
+        : m[1] === 'month'
+          ? { kind: 'this_month' }
+          : { kind: 'this_quarter' }
   );
-  grab(new RegExp(`\\b${lead}(?:last|previous|prior|past) (week|month|quarter|year)\\b`), (m) =>
-    m[1] === 'week'
-      ? { kind: 'last_week' }
-      : m[1] === 'month'
-        ? { kind: 'last_month' }
-        : m[1] === 'quarter'
-          ? { kind: 'last_quarter' }
-          : { kind: 'last_year' }
+  grab(
+    new RegExp(
+      `\\b${lead}(?:last|previous|prior|past) (?:calendar |full |complete |fiscal )?(week|month|quarter|year)\\b`
+    ),
+    (m) =>
+      m[1] === 'week'
+        ? { kind: 'last_week' }
+        : m[1] === 'month'
+          ? { kind: 'last_month' }
+          : m[1] === 'quarter'
+            ? { kind: 'last_quarter' }
+            : { kind: 'last_year' }
   );
   grab(/\b(?:on )?today\b/, () => ({ kind: 'today' }));
   grab(/\b(?:on )?yesterday\b/, () => ({ kind: 'yesterday' }));
@@ -390,6 +398,7 @@ function takeMetric(t: Text, hasValue: (dim: DimensionId) => boolean): MetricMat
     has(/\brefund\w*|\breimburs\w*|\bcredits?\b|\bcredited\b|\bmoney back\b|\bcredit notes?\b/) ||
     hasValue('reason')
   ) {
+    const refundedVerb = t.has(/\brefunded\b/);
     t.take(/\brefund\w*|\breimburs\w*|\bcredits?\b|\bcredited\b|\bmoney back\b|\bcredit notes?\b/);
     if (average) {
       t.take(measureWords.average);
@@ -401,6 +410,8 @@ function takeMetric(t: Text, hasValue: (dim: DimensionId) => boolean): MetricMat
       return { metric: 'refund_rate' };
     }
     if (amount && !count) return { metric: 'refund_amount' };
+    // "total refunded", "refunded to customers in APAC": the verb speaks of money.
+    if (refundedVerb && !count) return { metric: 'refund_amount' };
     if (count) return { metric: 'refund_count' };
     if (has(/\b(?:most|highest|largest|biggest|least|lowest|fewest|smallest)\b/) && !share)
       return {
@@ -522,7 +533,7 @@ function takeGrouping(t: Text): Grouping | null {
     const b1 = t.take(by);
     if (b1) return { dim, which: false, plural: isPlural(b1[0]) };
     const superlative = new RegExp(
-      `\\b(?:biggest|largest|top|most common|most frequent|main|highest|lowest|leading|primary|smallest|least common|worst|best)(?: \\w+)? ${w}\\b`
+      `\\b(?:biggest|largest|top|most common|most frequent|main|highest|lowest|leading|primary|smallest|least common|worst|best|most|least|fewest)(?: \\w+)? ${w}\\b`
     );
     const s1 = dim !== 'month' && dim !== 'day' ? t.take(superlative) : null;
     if (s1) {
@@ -573,7 +584,8 @@ const vocabulary = new Set(
     'top-line biggest data dataset billing finance financial metric metrics figure figures give list tell what ' +
     'receive received comes come came coming generated generate generating processed process via send sent ' +
     'trend trends issued issue bring brought make makes get got gave were went paid pay spent through using ' +
-    'customers customer accounts account clients client currently right now today status'
+    'customers customer accounts account clients client currently right now today status between ' +
+    'still saw see seen brings bring portion went go going plan plans'
   ).split(' ')
 );
 
@@ -749,6 +761,23 @@ export function parseQuestion(question: string, profile: DatasetProfile): ParseR
     const fa = resolveWindow(a, profile.asOf).from ?? '';
     const fb = resolveWindow(b, profile.asOf).from ?? '';
     if (fa < fb) windows.splice(0, 2, b, a);
+  }
+  // "… vs the previous month" names only the earlier window: the current one is its "this".
+  const onlyEarlier =
+    /\b(?:vs\.?|versus|compared (?:to|with)|against|relative to|than) (?:the )?(?:last|previous|prior) (month|quarter|week|year)\b/.exec(
+      original
+    );
+  if (windows.length === 1 && onlyEarlier) {
+    const unit = onlyEarlier[1] as string;
+    const current: Window =
+      unit === 'month'
+        ? { kind: 'this_month' }
+        : unit === 'quarter'
+          ? { kind: 'this_quarter' }
+          : unit === 'week'
+            ? { kind: 'this_week' }
+            : { kind: 'ytd' };
+    windows.unshift(current);
   }
   let window: Window = windows[0] ?? { kind: 'all' };
   let compare: SemanticQuery['compare'];
