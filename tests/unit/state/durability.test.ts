@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StateService } from '../../../workers/services/state-service';
 import { latestSchemaVersion } from '../../../workers/services/state/migrations';
 import { createTab, freshIdb, getAllRaw, getRaw, sampleCase, waitFor } from './harness';
-import { latestSchemaVersion } from '../../../workers/services/state/migrations';
 
 const open: StateService[] = [];
 function tab(...args: Parameters<typeof createTab>): StateService {
