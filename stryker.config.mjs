@@ -4,7 +4,8 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vite.config.ts', related: true },
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  dryRunTimeoutMinutes: 20,
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
     'src/lib/domain/**/*.ts',
