@@ -1,4 +1,4 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vite.config';
 
 /**
@@ -6,18 +6,18 @@ import base from './vite.config';
  * domain and of the state worker. The DuckDB-heavy importer, generator and detector suites are left out
  * (they do not cover these files and would make every mutant run minutes long).
  */
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      include: ['tests/unit/domain/**/*.test.ts', 'tests/unit/state/**/*.test.ts'],
-      // detectors.test.ts runs DuckDB (its SQL is not mutated here); the page-side suites
-      // do not cover these files.
-      exclude: [
-        'tests/unit/domain/detectors.test.ts',
-        'tests/unit/state/state-classes.test.ts',
-        'tests/unit/state/worker-client.test.ts'
-      ]
-    }
-  })
-);
+// Spread, not mergeConfig: mergeConfig would append to the base `include` instead of replacing it.
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: ['tests/unit/domain/**/*.test.ts', 'tests/unit/state/**/*.test.ts'],
+    // detectors.test.ts runs DuckDB (its SQL is not mutated here); the page-side suites
+    // do not cover these files.
+    exclude: [
+      'tests/unit/domain/detectors.test.ts',
+      'tests/unit/state/state-classes.test.ts',
+      'tests/unit/state/worker-client.test.ts'
+    ]
+  }
+});
