@@ -152,6 +152,8 @@ export default ts.config(
       'static/vendor/',
       'node_modules/',
       'test-results/',
+      'reports/',
+      '.stryker-tmp/',
       'playwright-report/'
     ]
   }
