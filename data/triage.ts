@@ -19,6 +19,13 @@ import { systemClock } from '../src/lib/agents/ports';
 import { toExportCsv, toExportJson } from '../src/lib/domain/export';
 import { memorySchema } from '../src/lib/domain/memory';
 import { AnalyticsService } from '../workers/services/analytics-service';
+import {
+  applyFeedback,
+  loadWorkspace,
+  readFeedbackFile,
+  saveWorkspace,
+  type FeedbackItem
+} from './headless-learning';
 import { createNodeBindings } from '../workers/services/duckdb-node';
 import { StateService } from '../workers/services/state-service';
 import { headlessLlmSession } from './triage-llm';
@@ -31,11 +38,14 @@ const { values } = parseArgs({
     memory: { type: 'string' },
     'llm-base-url': { type: 'string' },
     'llm-model': { type: 'string' },
+    workspace: { type: 'string' },
+    feedback: { type: 'string' },
     help: { type: 'boolean', default: false }
   }
 });
 const usage =
-  'usage: tsx data/triage.ts --data <dir of CSVs> --out cases.json [--csv cases.csv] [--memory memory.json]';
+  'usage: tsx data/triage.ts --data <dir of CSVs> --out cases.json [--csv cases.csv] [--memory memory.json] [--workspace state.sqlite] [--feedback verdicts.json]';
+const STATE_DB = 'opsiq-headless';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 if (values.help || !values.data || !values.out) {
   log(usage);
@@ -57,7 +67,16 @@ if (files.length === 0) {
   log(`no CSV files in ${dir}: expected customers.csv, invoices.csv, refunds.csv, ...`);
   process.exit(2);
 }
-const memory = memorySchema.parse(
+let feedbackItems: FeedbackItem[] = [];
+if (values.feedback) {
+  try {
+    feedbackItems = readFeedbackFile(values.feedback);
+  } catch (error) {
+    log(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
+}
+let memory = memorySchema.parse(
   values.memory ? JSON.parse(readFileSync(values.memory, 'utf8')) : {}
 );
 
@@ -65,9 +84,10 @@ const memory = memorySchema.parse(
 globalThis.IDBKeyRange ??= IDBKeyRange as unknown as typeof globalThis.IDBKeyRange;
 const require = createRequire(import.meta.url);
 const tails = new Map<string, Promise<unknown>>();
+const stateIdb = new IDBFactory();
 const state = new StateService({
   loadSqlJs: () => initSqlJs({ locateFile: () => require.resolve('sql.js/dist/sql-wasm.wasm') }),
-  idb: new IDBFactory(),
+  idb: stateIdb,
   locks: {
     request<T>(name: string, callback: () => Promise<T>): Promise<T> {
       const run = (tails.get(name) ?? Promise.resolve()).then(callback, callback);
@@ -80,7 +100,7 @@ const state = new StateService({
   },
   channel: undefined,
   now: systemClock.now,
-  dbName: 'opsiq-headless',
+  dbName: STATE_DB,
   tuning: { checkpointIdleMs: 60_000, maxWalRecords: 1_000_000, pollMs: 60_000 }
 });
 const analytics = new AnalyticsService({
@@ -106,12 +126,30 @@ if (report.tables.every((t) => t.rowsLoaded === 0)) {
 for (const t of report.tables)
   log(`${t.table}: ${t.rowsLoaded} rows${t.rowsRejected ? `, ${t.rowsRejected} rejected` : ''}`);
 for (const p of report.problems.slice(0, 10)) log(`  ${p.file}:${p.line ?? ''} ${p.reason}`);
+if (values.workspace && (await loadWorkspace(stateIdb, STATE_DB, values.workspace)))
+  log(`workspace ${values.workspace}: loaded`);
 await state.open();
 const llm = headlessLlmSession(values['llm-base-url'], values['llm-model'], log);
+let decisions: Map<string, 'approved' | 'rejected'> | undefined;
+if (values.workspace || values.feedback) {
+  // The workspace's memory and standing verdicts, after the feedback file (--memory overrides).
+  const learned = await applyFeedback(state, feedbackItems, systemClock.now);
+  for (const a of learned.applied) {
+    log(`feedback ${a.key}: ${a.verdict}`);
+    for (const c of a.changes) log(`  ${c.key}: ${String(c.old)} → ${String(c.new)}`);
+    for (const r of a.refused) log(`  refused: ${r}`);
+  }
+  for (const k of learned.unknown)
+    log(`feedback ${k}: no case with this key in the last run, not applied`);
+  if (!values.memory) memory = learned.memory;
+  decisions = learned.decisions;
+  log(`memory version ${memory.version}`);
+}
 const result = await runInvestigation(
   { analytics, state, clock: systemClock, orchestrator: undefined, ...(llm ? { llm } : {}) },
   {
     memory,
+    decisions,
     runId: undefined,
     onProgress: ({ step, fraction }) => log(`[${Math.round(fraction * 100)}%] ${step}`)
   }
@@ -123,4 +161,8 @@ log(result.summary);
 if (llm) for (const r of llm.reasoning) log(`${r.step}: ${r.by} decided. ${r.reason}`);
 if (llm) log(`${llm.calls.length} model calls, ${llm.tokens} tokens`);
 log(`${result.cases.length} cases → ${values.out}`);
+if (values.workspace) {
+  await saveWorkspace(state, stateIdb, STATE_DB, values.workspace);
+  log(`workspace ${values.workspace}: saved`);
+}
 await state.close();

@@ -102,7 +102,8 @@ export function generateHardDataset(options: {
   };
   let inv = 0;
   for (const region of regions) {
-    const n = Math.max(30, Math.ceil((RATES[scale][region] as number) * 1.6 * 40));
+    // Enough customers that every planned refund finds an unrefunded payment of the last month.
+    const n = Math.max(60, Math.ceil((RATES[scale][region] as number) * 4 * 40));
     for (let i = 0; i < n; i++) {
       const id = `H${region}${String(i).padStart(5, '0')}`;
       const tier = rng.pick(['starter', 'pro', 'pro', 'enterprise'] as const);
@@ -175,6 +176,8 @@ export function generateHardDataset(options: {
     const t = start + d * DAY;
     // Never on a batch region's batch day: a spike there is not told apart by design.
     if ((region === 'LATAM' || region === 'EMEA') && t === lastBusinessDay(t)) continue;
+    // Nor on a holiday: no count model without the holiday calendar can know its rate.
+    if (isHoliday(t)) continue;
     spikeDays.set(`${region}:${iso(t)}`, 1);
   }
   const rateOf = (region: string, t: number) => {
@@ -196,7 +199,8 @@ export function generateHardDataset(options: {
       if (spikeDays.has(key)) {
         // An outage clears the floors a finance team sets (4 refunds, 3 above and twice the
         // usual day) and is improbable for the region (tail probability 0.002 or less).
-        const floors = Math.max(4, Math.ceil(mu + 3), Math.floor(2 * Math.max(mu, 1)) + 1);
+        // (with a margin, so the estimated rate's noise does not decide).
+        const floors = Math.max(4, Math.ceil(mu + 3.5), Math.ceil(2.3 * Math.max(mu, 1)) + 1);
         const size = Math.max(countWithTail(mu, 0.002), floors) + rng.int(0, 2);
         const extra = size - n;
         const hour = rng.int(6, 18);

@@ -81,7 +81,14 @@ export function naiveFindings(ds: ParsedDataset): Record<AnomalyType, Set<string
     perDay.set(k, (perDay.get(k) ?? 0) + 1);
   }
   const times = ds.refunds.map((r) => r.time);
-  const days = Math.max(1, Math.floor((Math.max(...times) - Math.min(...times)) / DAY) + 1);
+  // A loop, not Math.max(...times): a large dataset's 200k refunds overflow the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const t of times) {
+    lo = Math.min(lo, t);
+    hi = Math.max(hi, t);
+  }
+  const days = Math.max(1, Math.floor((hi - lo) / DAY) + 1);
   const totals = new Map<string, number>();
   for (const [k, n] of perDay)
     totals.set(k.split(':')[0]!, (totals.get(k.split(':')[0]!) ?? 0) + n);

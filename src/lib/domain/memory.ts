@@ -122,12 +122,20 @@ export const MEMORY_SETTINGS = {
     "Shrinkage: the level borrows this many days' worth of the region's whole-period rate, so a short history is judged too.",
     true
   ),
+  spike_weekday_prior_days: num(
+    4,
+    0,
+    60,
+    4,
+    "Weekday shape: each weekday's factor is shrunk toward 1 with this many days' weight.",
+    true
+  ),
   spike_trim_sd: num(
     3,
     1,
     10,
     1,
-    'Robustness: baseline days above the median + this many √median (+1) count only up to it, so spikes do not inflate the rate.'
+    'Robustness: days above the median + this many √median (+1) are left out of the level (and count only up to it in the whole-period rate), so spikes do not inflate it.'
   ),
   spike_max_dispersion: num(
     1,

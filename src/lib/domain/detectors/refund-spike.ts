@@ -4,13 +4,16 @@
  * The model (one SQL query builds the per-day aggregates, `select` judges them):
  * - Counts: refunds per region and day, manual credits left out (they are their own detector's
  *   business) and every day from the data's first refund to the as-of date on the grid.
- * - Weekday shape: per region and weekday, the trimmed counts over the whole period against the
- *   region's trimmed mean, shrunk toward 1 with `spike_prior_days` days of weight.
+ * - Calendar shape: per region and weekday, then per phase of the month (its first three days,
+ *   its last three, the rest: billing runs make month starts busier), the trimmed counts over the
+ *   whole period against the region's trimmed mean, shrunk toward 1 with
+ *   `spike_weekday_prior_days` days of weight.
  * - Level: a trimmed mean of the weekday-adjusted counts over the `spike_baseline_days` days around
- *   the day, half before and half after, the day itself left out (each day counts at most median + `spike_trim_sd`·√median + 1, so spikes and batches
- *   do not inflate it), shrunk toward the region's whole-period trimmed rate with
+ *   the day, half before and half after, the day itself left out; days above median +
+ *   `spike_trim_sd`·√median + 1 are left out, so spikes and batches do not inflate it; shrunk
+ *   toward the region's whole-period trimmed rate with
  *   `spike_prior_days` days of weight: a region with a short history borrows the rest.
- *   Expected count μ = level × weekday factor.
+ *   Expected count μ = level × weekday factor × phase factor.
  * - Dispersion: φ of a negative binomial (variance μ + φμ²), by moments over the region's days
  *   within the trim (peaks and batches left out), used only when Pearson's statistic shows
  *   overdispersion (two standard deviations above its Poisson mean), capped at
@@ -53,6 +56,8 @@ type Row = SpikeRow & { p?: number; recurring?: { anchor: string; months: number
 
 /** Notes carried per spike for sentiment: enough to read the mood, bounded. */
 const NOTES_PER_SPIKE = 8;
+/** A month's first and last this many days form its start and end phases (payday, billing runs). */
+const PHASE_DAYS = 3;
 /** Days of a region's own history before its dispersion is estimated from it. */
 const MIN_DISPERSION_HISTORY = 7;
 
@@ -78,7 +83,10 @@ function build(ctx: DetectorContext) {
         median(hod)::DOUBLE AS hod
       FROM r GROUP BY ALL
     ), grid AS (
-      SELECT g.region, d.day, isodow(d.day) AS dow, coalesce(daily.n, 0)::DOUBLE AS n,
+      SELECT g.region, d.day, isodow(d.day) AS dow,
+        CASE WHEN day(d.day) <= ${PHASE_DAYS} THEN 'start'
+          WHEN day(last_day(d.day)) - day(d.day) < ${PHASE_DAYS} THEN 'end' ELSE 'mid' END AS phase,
+        coalesce(daily.n, 0)::DOUBLE AS n,
         coalesce(daily.amount, 0)::DOUBLE AS amount, daily.hod
       FROM (SELECT DISTINCT region FROM r) g CROSS JOIN days d
       LEFT JOIN daily ON daily.region = g.region AND daily.day = d.day
@@ -92,20 +100,28 @@ function build(ctx: DetectorContext) {
           THEN (sum(least(g.n, reg.cap)) + ?::DOUBLE * reg.rate) / ((count(*) + ?::DOUBLE) * reg.rate)
           ELSE 1 END::DOUBLE AS f
       FROM grid g JOIN reg USING (region) GROUP BY g.region, g.dow, reg.rate
+    ), phasef AS (
+      SELECT g.region, g.phase, CASE WHEN reg.rate > 0
+          THEN (sum(least(g.n / dowf.f, reg.cap)) + ?::DOUBLE * reg.rate) / ((count(*) + ?::DOUBLE) * reg.rate)
+          ELSE 1 END::DOUBLE AS fp
+      FROM grid g JOIN reg USING (region) JOIN dowf USING (region, dow)
+      GROUP BY g.region, g.phase, reg.rate
     ), adj AS (
-      SELECT g.*, dowf.f, g.n / dowf.f AS z FROM grid g JOIN dowf USING (region, dow)
+      SELECT g.*, dowf.f * phasef.fp AS f, g.n / (dowf.f * phasef.fp) AS z
+      FROM grid g JOIN dowf USING (region, dow) JOIN phasef USING (region, phase)
     ), med AS (
       SELECT *, coalesce(median(z) OVER w, 0)::DOUBLE AS wmed, count(*) OVER w AS history
       FROM adj WINDOW w AS (PARTITION BY region ORDER BY day
         ROWS BETWEEN ${H} PRECEDING AND ${H} FOLLOWING EXCLUDE CURRENT ROW)
     ), lvl AS (
-      SELECT a.region, a.day, coalesce(sum(least(h.z, ${trim('a.wmed')})), 0)::DOUBLE AS s
+      SELECT a.region, a.day, coalesce(sum(h.z) FILTER (WHERE h.z <= ${trim('a.wmed')}), 0)::DOUBLE AS s,
+        count(h.z) FILTER (WHERE h.z <= ${trim('a.wmed')}) AS kept
       FROM med a LEFT JOIN adj h ON h.region = a.region AND h.day >= a.day - ${H} AND h.day <= a.day + ${H}
         AND h.day <> a.day
       GROUP BY a.region, a.day
     ), scored AS (
       SELECT m.region, m.day, m.n, m.amount, m.hod, m.f, m.history,
-        ((l.s + ?::DOUBLE * reg.rate) / greatest(m.history + ?::DOUBLE, 1))::DOUBLE AS level
+        ((l.s + ?::DOUBLE * reg.rate) / greatest(l.kept + ?::DOUBLE, 1))::DOUBLE AS level
       FROM med m JOIN lvl l USING (region, day) JOIN reg USING (region)
     ), expected AS (
       SELECT *, level * f AS mu FROM scored
@@ -138,8 +154,11 @@ function build(ctx: DetectorContext) {
       ctx.asOf,
       m.spike_trim_sd,
       m.spike_trim_sd,
-      m.spike_prior_days,
-      m.spike_prior_days,
+      m.spike_weekday_prior_days,
+      m.spike_weekday_prior_days,
+      m.spike_weekday_prior_days,
+      m.spike_weekday_prior_days,
+      m.spike_trim_sd,
       m.spike_trim_sd,
       m.spike_prior_days,
       m.spike_prior_days,
