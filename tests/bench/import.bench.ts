@@ -126,7 +126,7 @@ const address = server.address();
 if (typeof address !== 'object' || address === null) throw new Error('no server address');
 const origin = `http://127.0.0.1:${address.port}`;
 const browser = await launchChromium();
-let chromium: Times & { problems: number };
+let chromium: Times & { problems: number; duckdbBytes: number };
 try {
   const page = await browser.newPage();
   await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
@@ -168,10 +168,17 @@ try {
         files,
         persist: false
       })) as { tables: { table: string; elapsedMs?: number }[]; problems: unknown[] };
+      const total = performance.now() - t0;
+      // What the loaded tables take in DuckDB's memory: decides how much one import can hold.
+      const memory = (await call(
+        'query',
+        'SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()'
+      )) as { rows: { b: number }[] };
       return {
-        total: performance.now() - t0,
+        total,
         perTable: Object.fromEntries(report.tables.map((t) => [t.table, t.elapsedMs ?? NaN])),
-        problems: report.problems.length
+        problems: report.problems.length,
+        duckdbBytes: memory.rows[0]?.b ?? NaN
       };
     },
     {
@@ -181,7 +188,9 @@ try {
     }
   );
   chromium = result;
-  log(`WASM in Chromium ${browser.version()}: ${(chromium.total / 1000).toFixed(2)} s`);
+  log(
+    `WASM in Chromium ${browser.version()}: ${(chromium.total / 1000).toFixed(2)} s; DuckDB memory after import ${mb(chromium.duckdbBytes)} (${(chromium.duckdbBytes / csvBytes).toFixed(2)}× the CSV)`
+  );
 } finally {
   await browser.close();
   server.close();
