@@ -10,6 +10,7 @@ const benches = [
   'tests/bench/state-durability.bench.ts',
   'tests/bench/dataset-persistence.bench.ts',
   'tests/bench/triage-scale.bench.ts',
+  'tests/bench/import.bench.ts',
   'tests/bench/click-to-cases.bench.ts',
   'tests/bench/learning.bench.ts'
 ];
