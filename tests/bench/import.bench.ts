@@ -23,7 +23,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { tableNames, type TableName } from '../../workers/contracts/tables';
 import { AnalyticsService } from '../../workers/services/analytics-service';
 import { createNodeBindings } from '../../workers/services/duckdb-node';
-import { launchChromium } from './browser';
+import { launchChromium, startBenchWorker } from './browser';
 import { loadTyped, openNative } from './triage-scale-native';
 
 const dataDir = process.env.BENCH_IMPORT_DATA ?? 'tests/bench/out/large-seed1';
@@ -131,28 +131,11 @@ try {
   const page = await browser.newPage();
   await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   await page.goto(`${origin}/__bench/blank.html`);
+  await startBenchWorker(page, `${origin}/_app/immutable/workers/${workerChunk}`);
   const result = await page.evaluate(
-    async ({ workerUrl, wasmUrl, names }) => {
-      const worker = new Worker(workerUrl, { type: 'module' });
-      let next = 0;
-      const call = (name: string, ...args: unknown[]) =>
-        new Promise<unknown>((ok, fail) => {
-          const id = `bench-${++next}`;
-          const onMessage = (event: MessageEvent) => {
-            const data = event.data as { id?: string; type: string; value: unknown };
-            if (data.id !== id) return;
-            worker.removeEventListener('message', onMessage);
-            if (data.type === 'HANDLER') fail(new Error(JSON.stringify(data.value)));
-            else ok(data.value);
-          };
-          worker.addEventListener('message', onMessage);
-          worker.postMessage({
-            id,
-            type: 'APPLY',
-            path: [name],
-            argumentList: args.map((value) => ({ type: 'RAW', value }))
-          });
-        });
+    async ({ wasmUrl, names }) => {
+      const call = (globalThis as unknown as { benchCall: (n: string, ...a: unknown[]) => unknown })
+        .benchCall;
       await call('init', { wasmUrl });
       // Blobs, as a file picker gives them (fetching them is not timed).
       const files = await Promise.all(
@@ -181,11 +164,7 @@ try {
         duckdbBytes: memory.rows[0]?.b ?? NaN
       };
     },
-    {
-      workerUrl: `${origin}/_app/immutable/workers/${workerChunk}`,
-      wasmUrl: `${origin}/vendor/${wasmFile}`,
-      names: tables
-    }
+    { wasmUrl: `${origin}/vendor/${wasmFile}`, names: tables }
   );
   chromium = result;
   log(
