@@ -305,3 +305,18 @@ describe('replace or add, and the size budget', () => {
     expect(await small.status()).toBeNull();
   });
 });
+
+describe('implausible dates in a small file', () => {
+  it('one row a century ahead of two others is flagged and left out of the as-of date', async () => {
+    const { service: s } = makeService();
+    const refunds = `${refundsHeader}\nR1,C1,2026-03-03,10,x,stripe,\nR2,C1,2026-03-04,10,x,stripe,\nR3,C1,2126-03-05,12,x,stripe,\n`;
+    const report = await s.importCsv({
+      name: 't',
+      source: 'upload',
+      files: [file('customers.csv', customers), file('refunds.csv', refunds)],
+      persist: false
+    });
+    expect(warnings(report.problems).map(where)).toEqual([['refunds.csv', 4, 'refund_date']]);
+    expect(report.status.asOf).toBe('2026-03-04');
+  });
+});
