@@ -26,7 +26,11 @@ import {
   saveWorkspace,
   type FeedbackItem
 } from './headless-learning';
-import { createNodeBindings } from '../workers/services/duckdb-node';
+import {
+  createNodeBindings,
+  nodeFileBlob,
+  registerNodeFile
+} from '../workers/services/duckdb-node';
 import { StateService } from '../workers/services/state-service';
 import { headlessLlmSession } from './triage-llm';
 
@@ -53,12 +57,15 @@ if (values.help || !values.data || !values.out) {
 }
 
 const dir = values.data;
-let files: { fileName: string; data: Uint8Array }[];
+let files: { fileName: string; data: Blob }[];
 try {
-  files = readdirSync(dir)
+  // Blobs read from disk on demand (also by DuckDB): a large export is never held in memory.
+  const names = readdirSync(dir)
     .filter((f) => f.toLowerCase().endsWith('.csv'))
-    .sort()
-    .map((fileName) => ({ fileName, data: new Uint8Array(readFileSync(join(dir, fileName))) }));
+    .sort();
+  files = await Promise.all(
+    names.map(async (fileName) => ({ fileName, data: await nodeFileBlob(join(dir, fileName)) }))
+  );
 } catch (error) {
   log(`cannot read ${dir}: ${String(error)}`);
   process.exit(2);
@@ -106,7 +113,8 @@ const state = new StateService({
 const analytics = new AnalyticsService({
   createBindings: () => createNodeBindings(),
   idb: new IDBFactory(),
-  maxFileBytes: undefined
+  maxFileBytes: undefined,
+  registerContent: registerNodeFile
 });
 
 let report: Awaited<ReturnType<typeof analytics.importCsv>>;

@@ -1,5 +1,5 @@
 /** Shared bits of the Chromium benchmarks: Debian's Chromium and a static server for `build/`. */
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 
 export async function launchChromium(): Promise<Browser> {
@@ -31,3 +31,33 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+/**
+ * Starts the built worker at `workerUrl` in the page and defines `globalThis.benchCall(name,
+ * ...args)` there: Comlink's wire protocol by hand, since the page has no bundler.
+ */
+export async function startBenchWorker(page: Page, workerUrl: string): Promise<void> {
+  await page.evaluate((url) => {
+    const worker = new Worker(url, { type: 'module' });
+    let next = 0;
+    const call = (name: string, ...args: unknown[]) =>
+      new Promise<unknown>((ok, fail) => {
+        const id = `bench-${++next}`;
+        const onMessage = (event: MessageEvent) => {
+          const data = event.data as { id?: string; type: string; value: unknown };
+          if (data.id !== id) return;
+          worker.removeEventListener('message', onMessage);
+          if (data.type === 'HANDLER') fail(new Error(JSON.stringify(data.value)));
+          else ok(data.value);
+        };
+        worker.addEventListener('message', onMessage);
+        worker.postMessage({
+          id,
+          type: 'APPLY',
+          path: [name],
+          argumentList: args.map((value) => ({ type: 'RAW', value }))
+        });
+      });
+    (globalThis as unknown as { benchCall: typeof call }).benchCall = call;
+  }, workerUrl);
+}

@@ -11,6 +11,7 @@ const benches = [
   'tests/bench/verdict-scale.bench.ts',
   'tests/bench/dataset-persistence.bench.ts',
   'tests/bench/triage-scale.bench.ts',
+  'tests/bench/import.bench.ts',
   'tests/bench/click-to-cases.bench.ts',
   'tests/bench/learning.bench.ts'
 ];

@@ -6,8 +6,7 @@
  * (VARCHAR ids/text/json, TIMESTAMP, DECIMAL(18,2) money, DOUBLE numbers):
  *  - `loadTyped`: DuckDB's own typed `read_csv` straight into each table (no validation);
  *  - `loadLikeApp`: the SQL the app's importer runs (workers/services/analytics/load-table.ts):
- *    a strict VARCHAR read, the row checks collected into `__errs`, then the typed cast of the
- *    rows without errors. The JSON check of `payload_json` (TypeScript, 911 rows) and the
+ *    one typed read stored straight into the table, the row checks collected into `__errs`. The JSON check of `payload_json` (TypeScript, 911 rows) and the
  *    listing of problems (none in generated data) are left out.
  */
 import type { DuckDBConnection, DuckDBInstance as Instance } from '@duckdb/node-api';
@@ -18,10 +17,10 @@ import { join } from 'node:path';
 import { tableSpecs, type LogicalType, type TableName } from '../../workers/contracts/tables';
 import { prepareCsv } from '../../workers/services/analytics/csv-file';
 import {
+  loadSql,
   planColumns,
   readOptions,
-  rowCheckSql,
-  storeSelect
+  rowCheckSql
 } from '../../workers/services/analytics/load-table';
 import { ident, literal } from '../../workers/services/analytics/validation-sql';
 
@@ -117,22 +116,21 @@ export async function loadLikeApp(
     );
     if (!csv.ok) throw new Error(`${name}: ${csv.reason}`);
     const plan = planColumns(csv);
+    const sql = loadSql(csv, plan);
     await conn.run(
-      `CREATE OR REPLACE TEMP TABLE __raw AS SELECT * FROM read_csv(${literal(path)}, ${readOptions(csv, plan)})`
+      `CREATE OR REPLACE TABLE __load AS SELECT ${sql.select} FROM read_csv(${literal(path)}, ${readOptions(csv, plan)})`
     );
-    const parts = rowCheckSql(plan);
     await conn.run(
       `CREATE OR REPLACE TEMP TABLE __errs (rec BIGINT, col VARCHAR, kind VARCHAR, val VARCHAR, ref BIGINT)`
     );
+    const parts = rowCheckSql(sql);
     if (parts.length > 0) await conn.run(`INSERT INTO __errs ${parts.join(' UNION ALL ')}`);
-    const select = storeSelect(csv, plan)
-      .map((c) => `${c.store} AS ${ident(c.name)}`)
-      .join(', ');
+    for (const h of sql.hidden) await conn.run(`ALTER TABLE __load DROP COLUMN ${h}`);
     await conn.run(
-      `CREATE OR REPLACE TABLE ${ident(name)} AS SELECT ${select} FROM __raw WHERE rowid NOT IN (SELECT rec FROM __errs)`
+      `DROP TABLE IF EXISTS ${ident(name)}; ALTER TABLE __load RENAME TO ${ident(name)}`
     );
     await conn.runAndReadAll(`SELECT count(*) AS n FROM ${ident(name)}`);
-    await conn.run('DROP TABLE IF EXISTS __raw; DROP TABLE IF EXISTS __errs');
+    await conn.run('DROP TABLE IF EXISTS __errs');
   }
 }
 

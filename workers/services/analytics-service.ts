@@ -18,7 +18,8 @@ import {
 } from '../contracts/analytics';
 import { OpsiqError } from '../contracts/errors';
 import { tableNameSchema, tableNames, type TableName } from '../contracts/tables';
-import { defaultMaxFileBytes, prepareCsv } from './analytics/csv-file';
+import { contentSize } from './analytics/csv-content';
+import { defaultMaxFileBytes, defaultMaxImportBytes, prepareCsv } from './analytics/csv-file';
 import { exportIpc } from './analytics/arrow-ipc';
 import { buildStatus, datasetId } from './analytics/dataset-status';
 import { lookalikeIdNotesOf } from './analytics/lookalike-check';
@@ -42,6 +43,8 @@ export interface AnalyticsDependencies {
   readonly idb: IDBFactory;
   /** Per-file size cap; `undefined` means 1 GB. */
   readonly maxFileBytes: number | undefined;
+  /** Cap on the files of one import together; `undefined` means `defaultMaxImportBytes`. */
+  readonly maxImportBytes?: number;
   /**
    * How DuckDB gets a file's content. The browser hands DuckDB the `File` itself (read lazily
    * with FileReaderSync); the default copies the bytes into DuckDB's memory.
@@ -88,6 +91,19 @@ export class AnalyticsService implements AnalyticsApi {
       const hashed: { fileName: string; digest: Uint8Array }[] = [];
       let problemsOmitted = 0;
       const rejectedTables = new Set<TableName>();
+      const total = parsed.files.reduce(
+        (n, f) => n + (typeof f.data === 'string' ? f.data.length : contentSize(f.data)),
+        0
+      );
+      const maxTotal = this.#deps.maxImportBytes ?? defaultMaxImportBytes;
+      if (total > maxTotal) {
+        const mb = (n: number) => `${Math.round(n / 1024 ** 2).toLocaleString('en')} MB`;
+        throw new OpsiqError(
+          'import_rejected',
+          `These files are ${mb(total)} together; one import can hold at most ${mb(maxTotal)} of CSV (DuckDB runs in this browser in at most 4 GB of memory). Load a shorter period or fewer tables at a time (use "add to it" for the rest).`,
+          { problems: [], problemsOmitted: 0 }
+        );
+      }
       dropStaging(conn);
       try {
         for (const file of parsed.files) {

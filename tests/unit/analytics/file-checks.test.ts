@@ -45,7 +45,7 @@ describe('file-level checks', () => {
         file: 'customers_latin1.csv',
         line: 2,
         reason:
-          'not UTF-8 text: line 2, byte 59 is 0xE9, which UTF-8 does not allow (the file may be Latin-1 or Windows-1252: save it as UTF-8 and load it again)'
+          'not UTF-8 text: line 2, byte 57 is 0xE9, which UTF-8 does not allow (the file may be Latin-1 or Windows-1252: save it as UTF-8 and load it again)'
       }
     ]);
   });

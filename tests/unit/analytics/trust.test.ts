@@ -4,7 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CsvFile, ImportProblem } from '../../../workers/contracts/analytics';
-import type { AnalyticsService } from '../../../workers/services/analytics-service';
+import { IDBFactory } from 'fake-indexeddb';
+import type { OpsiqError } from '../../../workers/contracts/errors';
+import { AnalyticsService } from '../../../workers/services/analytics-service';
+import { createNodeBindings } from '../../../workers/services/duckdb-node';
 import { makeService } from './harness';
 
 let service: AnalyticsService;
@@ -241,5 +244,79 @@ describe('issue #12: bad input classes', () => {
     expect(p?.reason).toBe(
       `"12\\u0007${'9'.repeat(37)}…" is not a money amount (e.g. 1200.00 or $1,200.00)`
     );
+  });
+});
+
+describe('replace or add, and the size budget', () => {
+  it('add keeps the tables not in the import; replace drops them', async () => {
+    const { service: s } = makeService();
+    await s.importCsv({
+      name: 'first',
+      source: 'upload',
+      files: [file('customers.csv', customers)],
+      persist: false
+    });
+    const refunds = `${refundsHeader}\nR1,C1,2026-01-08,5,x,stripe,\n`;
+    const added = await s.importCsv({
+      name: 'second',
+      source: 'upload',
+      files: [file('refunds.csv', refunds)],
+      persist: false,
+      mode: 'add'
+    });
+    expect(added.mode).toBe('add');
+    expect(added.keptTables).toEqual(['customers']);
+    expect(added.status.tables.map((t) => [t.name, t.rowCount])).toEqual([
+      ['customers', 2],
+      ['refunds', 1]
+    ]);
+    // The kept customers are what the refunds are checked against: no warning.
+    expect(warnings(added.problems)).toEqual([]);
+    expect(added.status.earlier?.map((e) => e.name)).toEqual(['first']);
+
+    const replaced = await s.importCsv({
+      name: 'third',
+      source: 'upload',
+      files: [file('refunds.csv', refunds)],
+      persist: false
+    });
+    expect(replaced.mode).toBe('replace');
+    expect(replaced.status.tables.map((t) => t.name)).toEqual(['refunds']);
+    expect(replaced.status.earlier?.map((e) => e.name)).toEqual(['second', 'first']);
+  });
+
+  it('an import larger than the budget is refused up front and changes nothing', async () => {
+    const small = new AnalyticsService({
+      createBindings: () => createNodeBindings(),
+      idb: new IDBFactory(),
+      maxFileBytes: undefined,
+      maxImportBytes: 10
+    });
+    const error = await small
+      .importCsv({ name: 'big', source: 'upload', files: [file('customers.csv', customers)] })
+      .then(
+        () => null,
+        (e: unknown) => e as OpsiqError
+      );
+    expect(error?.code).toBe('import_rejected');
+    expect(error?.message).toMatch(
+      /^These files are 0 MB together; one import can hold at most 0 MB/
+    );
+    expect(await small.status()).toBeNull();
+  });
+});
+
+describe('implausible dates in a small file', () => {
+  it('one row a century ahead of two others is flagged and left out of the as-of date', async () => {
+    const { service: s } = makeService();
+    const refunds = `${refundsHeader}\nR1,C1,2026-03-03,10,x,stripe,\nR2,C1,2026-03-04,10,x,stripe,\nR3,C1,2126-03-05,12,x,stripe,\n`;
+    const report = await s.importCsv({
+      name: 't',
+      source: 'upload',
+      files: [file('customers.csv', customers), file('refunds.csv', refunds)],
+      persist: false
+    });
+    expect(warnings(report.problems).map(where)).toEqual([['refunds.csv', 4, 'refund_date']]);
+    expect(report.status.asOf).toBe('2026-03-04');
   });
 });

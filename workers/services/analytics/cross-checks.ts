@@ -34,7 +34,7 @@ export interface CrossCheckResult {
 /** The earliest plausible date: billing exports before 1990 are typing errors. */
 export const earliestPlausible = '1990-01-01';
 const yearMs = 365 * 24 * 3600 * 1000;
-/** Rows above a gap of more than a year count as implausible only while they are this rare. */
+/** Rows above a gap of more than a year count as implausible only while they are this rare (or one row, fewer than the rest). */
 const outlierShare = 0.05;
 
 export async function crossCheck(
@@ -137,7 +137,12 @@ async function checkDates(
   for (let i = 0; i < days.length; i++) {
     above -= days[i]!.n;
     const next = days[i + 1];
-    if (next && next.d - days[i]!.d > yearMs && above <= outlierShare * total) {
+    if (
+      next &&
+      next.d - days[i]!.d > yearMs &&
+      above <= Math.max(outlierShare * total, 1) &&
+      above < total - above
+    ) {
       cutoff = next.d;
       break;
     }

@@ -20,6 +20,12 @@ import {
  */
 
 export const defaultMaxFileBytes = 1024 ** 3;
+/**
+ * The CSV one import may bring, all files together. DuckDB-WASM's heap is at most 4 GB; the
+ * loaded tables take about 1.4× their CSV size, plus the read's working memory (see
+ * README, "How data is stored"). Refused up front rather than failing half-way.
+ */
+export const defaultMaxImportBytes = 1024 ** 3;
 
 export interface HeaderColumn {
   /** Position in the file (0-based). */

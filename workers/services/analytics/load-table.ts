@@ -4,15 +4,7 @@ import type { ColumnSpec } from '../../contracts/tables';
 import { readRange, type CsvContent } from './csv-content';
 import { splitHeader, type AcceptedCsv } from './csv-file';
 import { CsvLineIndex, type RejectedRecord } from './csv-lines';
-import {
-  checkReason,
-  ident,
-  literal,
-  readType,
-  rowChecks,
-  typedExpr,
-  type CheckKind
-} from './validation-sql';
+import { checkReason, ident, literal, readType, typedExpr, type CheckKind } from './validation-sql';
 
 /**
  * Loads one accepted CSV into a typed staging table, on DuckDB's own reader:
@@ -88,18 +80,61 @@ export function storeSelect(csv: AcceptedCsv, plan: readonly ColumnPlan[]): Colu
   ];
 }
 
-/** The SQL that collects row errors of `__raw` into `(rec, col, kind, val)` rows. */
-export function rowCheckSql(plan: readonly ColumnPlan[]): string[] {
-  const parts: string[] = [];
-  for (const c of plan) {
-    if (!c.spec) continue;
-    for (const check of rowChecks(c.spec, c.raw)) {
+/**
+ * The one pass over the file: DuckDB's typed read, stored straight into the table. Each money
+ * column also keeps its text where it did not parse (or is not > 0 where it must be), so a
+ * message can quote it; these `__txt_*` columns are dropped before the table is used.
+ */
+export interface LoadSql {
+  readonly select: string;
+  readonly hidden: readonly string[];
+  readonly checks: readonly LoadCheck[];
+}
+
+interface LoadCheck {
+  readonly column: string;
+  readonly kind: CheckKind;
+  /** True when the row is in error, over the loaded columns. */
+  readonly failing: string;
+  /** The value quoted in the message. */
+  readonly value: string;
+}
+
+export function loadSql(csv: AcceptedCsv, plan: readonly ColumnPlan[]): LoadSql {
+  const stored = storeSelect(csv, plan);
+  const parts = stored.map((c) => `${c.store} AS ${ident(c.name)}`);
+  const hidden: string[] = [];
+  const checks: LoadCheck[] = [];
+  for (const [k, c] of stored.entries()) {
+    const spec = c.spec;
+    if (!spec) continue;
+    const col = ident(c.name);
+    const check = (kind: CheckKind, failing: string, value: string) =>
+      checks.push({ column: spec.name, kind, failing, value });
+    if (spec.type === 'decimal') {
+      const txt = `__txt_${k}`;
+      hidden.push(txt);
+      const notPositive = spec.positive ? ` OR ${c.store} <= 0` : '';
       parts.push(
-        `SELECT rowid AS rec, ${literal(check.column)} AS col, '${check.kind}' AS kind, ${c.raw}::VARCHAR AS val, NULL::BIGINT AS ref FROM __raw WHERE ${check.failing}`
+        `CASE WHEN ${c.store} IS NULL${notPositive} THEN NULLIF(trim(${c.raw}), '') END AS ${txt}`
       );
+      if (spec.notNull) check('empty', `${col} IS NULL AND ${txt} IS NULL`, 'NULL');
+      check('money', `${col} IS NULL AND ${txt} IS NOT NULL`, txt);
+      if (spec.positive) check('positive', `${col} <= 0`, txt);
+      continue;
     }
+    if (spec.notNull) check('empty', `${col} IS NULL`, 'NULL');
+    if (spec.type === 'number') check('number', `NOT isfinite(${col})`, `${col}::VARCHAR`);
   }
-  return parts;
+  return { select: parts.join(', '), hidden, checks };
+}
+
+/** The SQL that collects the row errors of `table` into `(rec, col, kind, val, ref)` rows. */
+export function rowCheckSql(sql: LoadSql, table = '__load'): string[] {
+  return sql.checks.map(
+    (ch) =>
+      `SELECT rowid AS rec, ${literal(ch.column)} AS col, '${ch.kind}' AS kind, ${ch.value}::VARCHAR AS val, NULL::BIGINT AS ref FROM ${table} WHERE ${ch.failing}`
+  );
 }
 
 type Row = Record<string, unknown>;
@@ -149,19 +184,26 @@ export async function loadCsv(
   await register(db, fileId, csv.content);
   const plan = planColumns(csv);
   try {
-    const read = readTyped(conn, csv, plan, fileId);
+    const sql = loadSql(csv, plan);
+    const read = readTyped(conn, csv, plan, sql, fileId);
     if ('failed' in read) return read;
-    collectRowErrors(conn, plan);
+    collectRowErrors(conn, csv, sql);
     const [counts] = rowsOf(
       conn,
       'SELECT count(DISTINCT rec) AS rejected, count(*) AS total FROM __errs'
     );
     const rowErrors = { rejected: num(counts?.rejected), total: num(counts?.total) };
     const stored = storeSelect(csv, plan);
-    const select = stored.map((c) => `${c.store} AS ${ident(c.name)}`).join(', ');
-    const filter =
-      rowErrors.total > 0 ? 'WHERE rowid NOT IN (SELECT DISTINCT rec FROM __errs)' : '';
-    conn.query(`CREATE TABLE ${ident(target)} AS SELECT ${select} FROM __raw ${filter}`);
+    if (rowErrors.total > 0) {
+      // Rare: copy the good rows. A clean file's table is used as read (no copy).
+      const names = stored.map((c) => ident(c.name)).join(', ');
+      conn.query(
+        `CREATE TABLE ${ident(target)} AS SELECT ${names} FROM __load WHERE rowid NOT IN (SELECT DISTINCT rec FROM __errs)`
+      );
+    } else {
+      for (const h of sql.hidden) conn.query(`ALTER TABLE __load DROP COLUMN ${h}`);
+      conn.query(`ALTER TABLE __load RENAME TO ${ident(target)}`);
+    }
     const [loaded] = rowsOf(conn, `SELECT count(*) AS n FROM ${ident(target)}`);
     const errRecs =
       rowErrors.total > 0
@@ -216,7 +258,7 @@ export async function loadCsv(
     };
   } finally {
     conn.query(
-      'DROP TABLE IF EXISTS __raw; DROP TABLE IF EXISTS __errs; DROP TABLE IF EXISTS __rej_errors; DROP TABLE IF EXISTS __rej_scans'
+      'DROP TABLE IF EXISTS __load; DROP TABLE IF EXISTS __errs; DROP TABLE IF EXISTS __rej_errors; DROP TABLE IF EXISTS __rej_scans'
     );
     db.dropFile(fileId);
   }
@@ -249,18 +291,20 @@ function readTyped(
   conn: DuckDBConnection,
   csv: AcceptedCsv,
   plan: readonly ColumnPlan[],
+  sql: LoadSql,
   fileId: string
 ): TypedRead | { failed: string; technical?: string } {
   const options = readOptions(csv, plan);
+  const load = `CREATE TABLE __load AS SELECT ${sql.select} FROM read_csv(${literal(fileId)}, ${options}`;
   try {
-    conn.query(`CREATE TEMP TABLE __raw AS SELECT * FROM read_csv(${literal(fileId)}, ${options})`);
+    conn.query(`${load})`);
     return { records: [], details: [], problemCount: 0 };
   } catch {
-    conn.query('DROP TABLE IF EXISTS __raw');
+    conn.query('DROP TABLE IF EXISTS __load');
   }
   try {
     conn.query(
-      `CREATE TEMP TABLE __raw AS SELECT * FROM read_csv(${literal(fileId)}, ${options}, store_rejects=true, rejects_table='__rej_errors', rejects_scan='__rej_scans')`
+      `${load}, store_rejects=true, rejects_table='__rej_errors', rejects_scan='__rej_scans')`
     );
   } catch (error) {
     return {
@@ -405,27 +449,36 @@ async function longestField(
   return plan.find((c) => c.index === best)?.name;
 }
 
-function collectRowErrors(conn: DuckDBConnection, plan: readonly ColumnPlan[]): void {
-  const parts = rowCheckSql(plan);
-  for (const c of plan) {
-    if (c.spec?.type !== 'id') continue;
-    const v = `NULLIF(trim(${c.raw}), '')`;
-    // A hash aggregate finds whether there are duplicates at all; the window runs only then.
-    const [dup] = rowsOf(
-      conn,
-      `SELECT count(*) AS n FROM (SELECT ${v} AS v FROM __raw WHERE v IS NOT NULL GROUP BY v HAVING count(*) > 1)`
-    );
-    if (num(dup?.n) === 0) continue;
-    parts.push(
-      `SELECT rec, ${literal(c.name)}, 'duplicate', val, first FROM (SELECT rowid AS rec, ${v} AS val, min(rowid) OVER (PARTITION BY ${v}) AS first FROM __raw WHERE ${v} IN (SELECT ${v} FROM __raw GROUP BY ${v} HAVING count(*) > 1)) WHERE rec <> first`
-    );
-  }
+function collectRowErrors(conn: DuckDBConnection, csv: AcceptedCsv, sql: LoadSql): void {
   conn.query(
     'CREATE TEMP TABLE __errs (rec BIGINT, col VARCHAR, kind VARCHAR, val VARCHAR, ref BIGINT)'
   );
+  const parts: string[] = [];
+  if (sql.checks.length > 0) {
+    // One scan says whether any row fails; the per-check listing runs only then.
+    const [any] = rowsOf(
+      conn,
+      `SELECT count(*) AS n FROM __load WHERE ${sql.checks.map((c) => `(${c.failing})`).join(' OR ')}`
+    );
+    if (num(any?.n) > 0) parts.push(...rowCheckSql(sql));
+  }
+  for (const c of csv.spec.columns) {
+    if (c.type !== 'id' || !csv.columns.some((h) => h.spec === c)) continue;
+    const v = ident(c.name);
+    // A hash aggregate finds whether there are duplicates at all; the window runs only then.
+    const [dup] = rowsOf(
+      conn,
+      `SELECT count(*) AS n FROM (SELECT ${v} FROM __load WHERE ${v} IS NOT NULL GROUP BY ${v} HAVING count(*) > 1)`
+    );
+    if (num(dup?.n) === 0) continue;
+    parts.push(
+      `SELECT rec, ${literal(c.name)}, 'duplicate', val, first FROM (SELECT rowid AS rec, ${v} AS val, min(rowid) OVER (PARTITION BY ${v}) AS first FROM __load WHERE ${v} IN (SELECT ${v} FROM __load GROUP BY ${v} HAVING count(*) > 1)) WHERE rec <> first`
+    );
+  }
   if (parts.length > 0) conn.query(`INSERT INTO __errs ${parts.join(' UNION ALL ')}`);
-  for (const c of plan) {
-    if (c.spec?.type === 'json') checkJson(conn, c.raw, c.name);
+  for (const c of csv.spec.columns) {
+    if (c.type === 'json' && csv.columns.some((h) => h.spec === c))
+      checkJson(conn, ident(c.name), c.name);
   }
 }
 
@@ -434,7 +487,7 @@ function collectRowErrors(conn: DuckDBConnection, plan: readonly ColumnPlan[]): 
 function checkJson(conn: DuckDBConnection, raw: string, column: string): void {
   const failures: [number, string][] = [];
   const result = conn.query(
-    `SELECT rowid AS rec, ${raw} AS v FROM __raw WHERE NULLIF(trim(${raw}), '') IS NOT NULL`
+    `SELECT rowid AS rec, ${raw} AS v FROM __load WHERE ${raw} IS NOT NULL`
   );
   const recs = result.getChild('rec');
   const values = result.getChild('v');

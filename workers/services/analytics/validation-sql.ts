@@ -62,36 +62,6 @@ export function typedExpr(col: ColumnSpec, raw: string): string {
 export const checkKinds = ['empty', 'money', 'number', 'positive'] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
-export interface RowCheck {
-  readonly column: string;
-  readonly kind: CheckKind;
-  /** True when the row is in error. */
-  readonly failing: string;
-}
-
-/** The checks DuckDB's typed read cannot make, over the typed columns. */
-export function rowChecks(col: ColumnSpec, raw: string): RowCheck[] {
-  const typed = typedExpr(col, raw);
-  const text = readType(col) === 'VARCHAR';
-  const checks: RowCheck[] = [];
-  if (col.notNull)
-    checks.push({
-      column: col.name,
-      kind: 'empty',
-      failing: text ? `${cell(raw)} IS NULL` : `${raw} IS NULL`
-    });
-  if (col.type === 'decimal')
-    checks.push({
-      column: col.name,
-      kind: 'money',
-      failing: `${typed} IS NULL AND ${cell(raw)} IS NOT NULL`
-    });
-  if (col.type === 'number')
-    checks.push({ column: col.name, kind: 'number', failing: `NOT isfinite(${raw})` });
-  if (col.positive) checks.push({ column: col.name, kind: 'positive', failing: `${typed} <= 0` });
-  return checks;
-}
-
 /** A value as shown in a message: quoted, control characters escaped, at most 40 characters. */
 export function shownValue(value: string): string {
   const short = value.length > 40 ? `${value.slice(0, 40)}…` : value;
