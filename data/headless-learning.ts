@@ -79,8 +79,12 @@ export async function loadWorkspace(
 ): Promise<boolean> {
   if (!existsSync(path)) return false;
   const image = new Uint8Array(readFileSync(path));
+  // The schema version is the file's own (SQLite's header keeps `PRAGMA user_version` as a
+  // big-endian integer at byte 60), so an older workspace is migrated and a current one is not.
+  const schemaVersion =
+    image.byteLength >= 64 ? new DataView(image.buffer, image.byteOffset).getUint32(60) : 0;
   await withImages(idb, dbName, 'readwrite', (s) =>
-    s.put({ format: 1, schemaVersion: 1, seq: 0, image }, 'current')
+    s.put({ format: 1, schemaVersion, seq: 0, image }, 'current')
   );
   return true;
 }

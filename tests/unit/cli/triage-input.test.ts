@@ -26,7 +26,7 @@ describe('npm run triage on bad input', () => {
     [
       'files of unknown tables',
       [['foo.csv', 'a,b\n1,2\n']],
-      /cannot load .*foo\.csv: cannot tell which table/
+      /cannot load .*foo\.csv: (line 1: )?cannot tell which table/
     ]
   ] as const)(
     'exits 2 with one clear line on %s',
