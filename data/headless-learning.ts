@@ -1,19 +1,15 @@
 /**
  * Headless learning for `npm run triage`: OpsIQ's state database kept in a file between calls
  * (`--workspace`), and reviewers' verdicts from a file (`--feedback`) applied in order through
- * the same memory agent as the UI (learnFromFeedback, one durable giveFeedback write each) on the
- * cases of the workspace's latest run, before the rerun with memory.
+ * the same memory agent as the UI (one durable `giveVerdict` write each) on the cases of the
+ * workspace's latest finished run, before the rerun with memory.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { caseFromRecord } from '../src/lib/agents/case-records';
 import { defaultMemory, memorySchema, type Memory } from '../src/lib/domain/memory';
-import {
-  learnFromFeedback,
-  standingVerdicts,
-  type MemoryUpdate,
-  type ProposedChange
-} from '../src/lib/domain/memory-agent';
+import type { ProposedChange } from '../src/lib/domain/memory-agent';
+import { decisionMap } from '../src/lib/domain/memory-history';
 import type { MemoryVersion } from '../workers/contracts/state';
 import type { StateService } from '../workers/services/state-service';
 import { WalStore } from '../workers/services/state/wal-store';
@@ -117,37 +113,6 @@ export async function currentMemory(
   };
 }
 
-function versionsFor(
-  update: MemoryUpdate,
-  current: Memory,
-  noneStored: boolean,
-  at: string,
-  reason: string
-): MemoryVersion[] {
-  if (update.changes.length === 0) return [];
-  const out: MemoryVersion[] = [];
-  if (noneStored)
-    out.push({
-      version: 0,
-      parentVersion: null,
-      createdAt: at,
-      source: 'default',
-      reason: 'The defaults',
-      memory: defaultMemory(),
-      changes: []
-    });
-  out.push({
-    version: update.memory.version,
-    parentVersion: current.version,
-    createdAt: at,
-    source: 'rule',
-    reason,
-    memory: update.memory,
-    changes: update.changes.map((c) => ({ ...c }))
-  });
-  return out;
-}
-
 export interface AppliedFeedback {
   applied: { key: string; verdict: string; changes: ProposedChange[]; refused: string[] }[];
   /** Keys with no case in the workspace's latest run: reported, never silently dropped. */
@@ -156,65 +121,48 @@ export interface AppliedFeedback {
   decisions: Map<string, 'approved' | 'rejected'>;
 }
 
-/** Applies the verdicts in order, one durable write each, on the latest run's cases. */
+/**
+ * Applies the verdicts in order, one durable write each, on the latest finished run's cases,
+ * through the state worker's `giveVerdict`, exactly as a click in the UI: the memory agent's
+ * change is derived under the write lock from the latest stored memory.
+ */
 export async function applyFeedback(
   state: StateService,
   items: readonly FeedbackItem[],
   now: () => string,
   reviewer = 'feedback file'
 ): Promise<AppliedFeedback> {
-  let { memory, stored } = await currentMemory(state);
-  const [run] = await state.listRuns({ limit: 1 });
+  const [run] = await state.listRuns({ limit: 1, finished: true });
   const cases = run ? (await state.listCases({ runId: run.runId })).map(caseFromRecord) : [];
   const byKey = new Map(cases.map((c) => [c.key, c]));
-  const runMemory =
-    run?.memoryVersion === null || run?.memoryVersion === undefined
-      ? undefined
-      : (() => {
-          const v = stored.find((s) => s.version === run.memoryVersion);
-          const p = v ? memorySchema.safeParse(v.memory) : undefined;
-          return p?.success ? p.data : defaultMemory();
-        })();
-  const out: AppliedFeedback = { applied: [], unknown: [], memory, decisions: new Map() };
+  const out: AppliedFeedback = {
+    applied: [],
+    unknown: [],
+    memory: (await currentMemory(state)).memory,
+    decisions: new Map()
+  };
   for (const [i, item] of items.entries()) {
     const c = byKey.get(item.key);
     if (!c) {
       out.unknown.push(item.key);
       continue;
     }
-    const feedbackId = `fb-${run?.runId ?? 'none'}-${memory.version}-${i}`;
-    const update = learnFromFeedback(memory, {
-      verdict: item.verdict,
-      feedbackId,
-      finding: c,
-      runMemory
-    });
-    const at = now();
-    await state.giveFeedback({
-      feedbackId,
+    const result = await state.giveVerdict({
+      feedbackId: `fb-${run?.runId ?? 'none'}-${i}`,
       caseId: c.caseId,
       verdict: item.verdict,
       comment: item.comment?.trim() ? item.comment.trim() : null,
       actor: { type: 'user', name: reviewer },
-      at,
-      memoryVersions: versionsFor(
-        update,
-        memory,
-        stored.length === 0,
-        at,
-        update.changes.map((x) => x.reason).join(' ')
-      )
+      at: now()
     });
     out.applied.push({
       key: item.key,
       verdict: item.verdict,
-      changes: update.changes,
-      refused: update.refused.map((r) => r.reason)
+      changes: result.changes,
+      refused: result.refused.map((r) => r.reason)
     });
-    ({ memory, stored } = await currentMemory(state));
   }
-  const feedback = await state.listFeedback({ limit: 100_000 });
-  out.memory = memory;
-  out.decisions = standingVerdicts(feedback);
+  out.memory = (await currentMemory(state)).memory;
+  out.decisions = decisionMap(await state.standingVerdicts());
   return out;
 }
