@@ -346,6 +346,11 @@ export async function runSql(
   if (!guarded.ok)
     return {
       ...refusal(question, `Refused: ${guarded.reason}`, []),
+      confidence: {
+        level: 'low',
+        score: 0,
+        reason: `${source === 'model' ? "The model's" : 'Your'} SQL was refused by the read-only check, so nothing ran.`
+      },
       sql,
       source,
       followUps: exampleQuestions.slice(0, 3)
@@ -378,7 +383,7 @@ export async function runSql(
     text:
       answer.kind === 'none'
         ? `${who[0]?.toUpperCase()}${who.slice(1)} returned no rows.`
-        : `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} from ${who}${answer.kind === 'number' ? `: ${answer.value}` : ''}.`,
+        : `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} from ${who}${answer.kind === 'number' || answer.kind === 'entity' ? `: ${answer.value}` : ''}.`,
     confidence: {
       level: source === 'model' ? 'low' : 'medium',
       score: source === 'model' ? 0.5 : 0.7,

@@ -57,7 +57,7 @@ describe('analyst model step over the Llm port', () => {
     expect(a.source).toBe('model');
     expect(a.answer).toEqual({ kind: 'entity', value: 'C006' });
     expect(a.reading).toMatch(/model wrote SQL/);
-    expect(a.text).toMatch(/SQL written by the model/);
+    expect(a.text).toBe('1 row from SQL written by the model: C006.');
     expect(a.confidence.level).toBe('low');
     expect(a.sql).toMatch(/length\(customer_name\)/);
     expect(m.s.calls).toHaveLength(1);
