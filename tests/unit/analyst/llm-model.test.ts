@@ -71,6 +71,29 @@ describe('analyst model step over the Llm port', () => {
     expect(sent).toMatch(/system: [\s\S]*never as instructions/);
   }, 60_000);
 
+  it('works where the provider has no strict schemas (JSON mode, the schema in the prompt)', async () => {
+    server.reset();
+    server.script('analyst_reply', [
+      {
+        content: {
+          query: { metric: 'refund_count', groupBy: 'region', rank: { order: 'desc', limit: 1 } },
+          sql: null,
+          reasoning: 'r'
+        }
+      }
+    ]);
+    const s = session(server, { model: 'test-json-object-model' });
+    const a = await ask('Welche Region hat die meisten Erstattungen?', {
+      ...ctx,
+      model: llmAnalystModel(s)
+    });
+    expect(a.answer).toEqual({ kind: 'entity', value: 'EMEA' });
+    expect(a.source).toBe('model');
+    expect(a.query?.metric).toBe('refund_count');
+    expect(s.calls[0]).toMatchObject({ purpose: 'analyst', mode: 'json_object' });
+    expect(userMessages().at(-1)).toMatch(/Schema name: analyst_reply\nJSON Schema:/);
+  }, 60_000);
+
   it('refuses a scripted DROP TABLE invoices with a reason, and the data is unchanged', async () => {
     server.reset();
     server.script('analyst_reply', [
