@@ -43,7 +43,8 @@ export interface SchemaSummary {
 
 /** A model's reply: a semantic query, or SQL when the layer cannot express the question. */
 export const modelReplySchema = z.union([
-  z.object({ query: semanticQuerySchema }),
+  /** With `sql` as well: the same answer computed in SQL, to confirm the reading. */
+  z.object({ query: semanticQuerySchema, sql: z.string().min(1).max(20_000).optional() }),
   z.object({ sql: z.string().min(1).max(20_000) })
 ]);
 export type ModelReply = z.infer<typeof modelReplySchema>;
@@ -345,6 +346,11 @@ export async function runSql(
   if (!guarded.ok)
     return {
       ...refusal(question, `Refused: ${guarded.reason}`, []),
+      confidence: {
+        level: 'low',
+        score: 0,
+        reason: `${source === 'model' ? "The model's" : 'Your'} SQL was refused by the read-only check, so nothing ran.`
+      },
       sql,
       source,
       followUps: exampleQuestions.slice(0, 3)
@@ -377,7 +383,7 @@ export async function runSql(
     text:
       answer.kind === 'none'
         ? `${who[0]?.toUpperCase()}${who.slice(1)} returned no rows.`
-        : `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} from ${who}${answer.kind === 'number' ? `: ${answer.value}` : ''}.`,
+        : `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} from ${who}${answer.kind === 'number' || answer.kind === 'entity' ? `: ${answer.value}` : ''}.`,
     confidence: {
       level: source === 'model' ? 'low' : 'medium',
       score: source === 'model' ? 0.5 : 0.7,
@@ -423,34 +429,92 @@ export async function ask(question: string, ctx: AnalystContext): Promise<Analys
   if (!ctx.model || question.trim().length > 2000)
     return refusal(question, parsed.reason, parsed.suggestions);
   const schema = schemaSummary(ctx.profile);
+  const fallback = (why: string) =>
+    refusal(question, `${parsed.reason} (${why})`, parsed.suggestions);
   let reply = modelReplySchema.safeParse(await ctx.model.mapQuestion(question, schema));
-  if (!reply.success)
-    return refusal(
-      question,
-      `${parsed.reason} (The model's reply was not usable.)`,
-      parsed.suggestions
-    );
-  if ('query' in reply.data)
-    return answerQuery(question, { query: reply.data.query, assumptions: [] }, ctx, {
-      unknown: [],
-      alternative: null,
-      source: 'model'
-    });
+  if (!reply.success) return fallback("The model's reply was not usable.");
+  const first = reply.data;
+  if ('query' in first) {
+    let compiles = true;
+    try {
+      compile(first.query, ctx.profile.asOf);
+    } catch (error) {
+      if (!(error instanceof CompileError)) throw error;
+      compiles = false;
+    }
+    // The semantic path is preferred whenever the model's query compiles.
+    if (compiles || !first.sql) {
+      const semantic = await answerQuery(question, { query: first.query, assumptions: [] }, ctx, {
+        unknown: [],
+        alternative: null,
+        source: 'model'
+      });
+      return first.sql && semantic.answer.kind !== 'none'
+        ? confirmWithSql(semantic, first.sql, ctx)
+        : semantic;
+    }
+  }
+  const sql = first.sql ?? '';
   try {
-    return await runSql(question, reply.data.sql, ctx, 'model');
+    return await runSql(question, sql, ctx, 'model');
   } catch (error) {
     // A binder error goes back to the model once, with the schema.
-    const retry = await ctx.model.mapQuestion(question, schema, {
-      sql: reply.data.sql,
-      error: error instanceof Error ? error.message : String(error)
-    });
-    reply = modelReplySchema.safeParse(retry);
-    if (!reply.success || !('sql' in reply.data))
-      return refusal(
-        question,
-        `The model's SQL failed: ${error instanceof Error ? error.message : String(error)}`,
-        parsed.suggestions
-      );
+    const message = error instanceof Error ? error.message : String(error);
+    reply = modelReplySchema.safeParse(
+      await ctx.model.mapQuestion(question, schema, { sql, error: message })
+    );
+    if (!reply.success || !reply.data.sql)
+      return refusal(question, `The model's SQL failed: ${message}`, parsed.suggestions);
     return runSql(question, reply.data.sql, ctx, 'model');
   }
+}
+
+function sameAnswer(a: Answer, b: Answer): boolean {
+  if (a.kind === 'number' && b.kind === 'number')
+    return Math.abs(a.value - b.value) <= 0.005 + 1e-6 * Math.abs(a.value);
+  if (a.kind === 'entity' && b.kind === 'entity') return a.value === b.value;
+  if (a.kind === 'list' && b.kind === 'list')
+    return a.value.length === b.value.length && a.value.every((v, i) => v === b.value[i]);
+  return false;
+}
+
+/**
+ * The model gave a semantic reading and SQL for it: the SQL runs through the guard, and when
+ * both give the same answer the reading is confirmed; when they differ the semantic answer
+ * stands (the layer's definitions win) with a lower confidence and the difference said.
+ */
+async function confirmWithSql(
+  semantic: AnalystAnswer,
+  sql: string,
+  ctx: AnalystContext
+): Promise<AnalystAnswer> {
+  let check: AnalystAnswer | null = null;
+  try {
+    check = await runSql(semantic.question, sql, ctx, 'model');
+  } catch {
+    check = null;
+  }
+  if (check && sameAnswer(semantic.answer, check.answer))
+    return {
+      ...semantic,
+      confidence: {
+        level: 'high',
+        score: Math.max(semantic.confidence.score, 0.9),
+        reason:
+          "Confirmed: the model's reading through the semantic layer and its own SQL give the same answer."
+      }
+    };
+  const why = !check
+    ? "the model's SQL to confirm it did not run"
+    : check.answer.kind === 'none' && check.text.startsWith('Refused:')
+      ? `the model's SQL to confirm it was ${check.text.replace(/^Refused: /, 'refused: ')}`
+      : "the model's SQL to confirm it gave a different answer";
+  return {
+    ...semantic,
+    confidence: {
+      level: 'low',
+      score: Math.min(semantic.confidence.score, 0.5),
+      reason: `Not confirmed: ${why}; the semantic layer's answer is shown.`
+    }
+  };
 }

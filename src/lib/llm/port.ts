@@ -83,7 +83,7 @@ export interface Llm {
 export interface LlmCallRecord {
   callId: string;
   runId: string | null;
-  /** The step: plan, summary, actions, memory, evaluate, explain, test. */
+  /** The step: plan, summary, actions, memory, evaluate, explain, analyst, test. */
   purpose: string;
   provider: string;
   model: string;

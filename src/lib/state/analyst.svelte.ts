@@ -6,10 +6,12 @@ import {
   type AnalystContext
 } from '$lib/agents/analyst';
 import { systemClock } from '$lib/agents/ports';
+import { llmAnalystModel } from '$lib/agents/reasoning/analyst-model';
 import { analyticsWorker, Comlink, stateWorker } from '$lib/services/workers';
 import type { AnalystApi } from '$workers/contracts/analyst';
 import type { DatasetStatus } from '$workers/contracts/analytics';
 import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
+import type { LlmState } from './llm.svelte';
 
 export interface HistoryEntry {
   question: string;
@@ -29,6 +31,14 @@ export class AnalystState {
   history = $state.raw<HistoryEntry[]>([]);
   #seq = 0;
   #ctx: { id: string; ctx: Promise<AnalystContext> } | null = null;
+  /** Aborts the model call of the answer being superseded. */
+  #abort: AbortController | null = null;
+  readonly #llm: LlmState | null;
+
+  /** With `llm`, a configured model maps what the parser cannot read; with no key, nothing leaves the page. */
+  constructor(llm: LlmState | null = null) {
+    this.#llm = llm;
+  }
 
   #engine(): AnalystApi {
     return analyticsWorker() as unknown as Comlink.Remote<AnalystApi>;
@@ -94,7 +104,21 @@ export class AnalystState {
   }
 
   ask(status: DatasetStatus, question: string): Promise<void> {
-    return this.#run(status, question, (ctx) => ask(question, ctx));
+    this.#abort?.abort();
+    const abort = (this.#abort = new AbortController());
+    const llm = this.#llm;
+    return this.#run(status, question, async (ctx) => {
+      if (!llm?.configured) return ask(question, ctx);
+      const session = await llm.session(
+        AbortSignal.any([abort.signal, AbortSignal.timeout(llm.timeoutMs * 3)])
+      );
+      try {
+        return await ask(question, { ...ctx, model: llmAnalystModel(session) });
+      } finally {
+        // Every call is logged (step "analyst"), a superseded one too.
+        void llm.store(session).catch(() => undefined);
+      }
+    });
   }
 
   runSql(status: DatasetStatus, question: string, sql: string): Promise<void> {

@@ -16,7 +16,7 @@ export class AppState {
   readonly learning = new LearningState();
   readonly llm = new LlmState();
   readonly investigation = new InvestigationState(this.learning, this.llm);
-  readonly analyst = new AnalystState();
+  readonly analyst = new AnalystState(this.llm);
   readonly workers = new WorkerHealthState();
 
   constructor() {
