@@ -132,4 +132,22 @@ describe('detectors on hand-made rows', async () => {
       'R7+R8'
     );
   });
+
+  // Each window pinned at, just inside and just outside its value: R1+R2 are exactly 47 h apart
+  // on one payment, R7+R8 exactly 3 h apart with no payment named (a `<=` → `<` must fail here).
+  it.each([
+    ['duplicate_linked_window_hours', 47, 'R1+R2', true],
+    ['duplicate_linked_window_hours', 47.01, 'R1+R2', true],
+    ['duplicate_linked_window_hours', 46.99, 'R1+R2', false],
+    ['duplicate_window_hours', 3, 'R7+R8', true],
+    ['duplicate_window_hours', 3.01, 'R7+R8', true],
+    ['duplicate_window_hours', 2.99, 'R7+R8', false]
+  ] as const)('%s = %d h: %s paired is %s', async (key, hours, pair, paired) => {
+    const detector = detectors.find((d) => d.type === 'duplicate_refund');
+    if (!detector) throw new Error('missing');
+    const q = detector.build({ ...ctx, memory: { ...ctx.memory, [key]: hours } });
+    const rows = (await service.queryWithParams(q.sql, q.params)).rows;
+    const pairs = rows.map((r) => `${String(r['first_id'])}+${String(r['second_id'])}`);
+    expect(pairs.includes(pair)).toBe(paired);
+  });
 });
