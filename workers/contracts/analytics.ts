@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mappingFileSchema } from '../../src/lib/domain/mapping/mapping-file';
 import { tableNameSchema } from './tables';
 
 /**
@@ -47,13 +48,23 @@ export const importCsvInputSchema = z.object({
    * `replace` (default): the files become the whole dataset. `add`: tables not in the import are
    * kept from the active dataset (a table in the import still replaces its old version).
    */
-  mode: z.enum(['replace', 'add']).default('replace')
+  mode: z.enum(['replace', 'add']).default('replace'),
+  /**
+   * Confirmed column mappings (`opsiq-mapping` files) for exports that are not OpsIQ's own
+   * tables; each applies to the files with its header signature. Without one, a known export
+   * (Stripe's) is mapped by its preset's suggestion.
+   */
+  mappings: z.array(mappingFileSchema).max(100).default([])
 });
 export type ImportMode = 'replace' | 'add';
 export type ImportCsvInput = z.input<typeof importCsvInputSchema>;
 
 export const datasetTableSchema = z.object({
   name: tableNameSchema,
+  /** Plain words, when the rows were derived from another kind of row (a mapped export). */
+  derivedFrom: z.string().optional(),
+  /** A limit of such rows, in plain words. */
+  caveat: z.string().optional(),
   rowCount: z.number().int().nonnegative(),
   /** Every column of the loaded table, contract columns first, then extras. */
   columns: z.array(z.string()),
@@ -82,7 +93,9 @@ export const datasetStatusSchema = z.object({
   earlier: z
     .array(z.object({ id: z.string(), name: z.string(), asOf: z.string().nullable() }))
     .max(20)
-    .optional()
+    .optional(),
+  /** Detectors these files cannot support (a mapped export without a tier, ...), with why. */
+  unsupported: z.array(z.object({ detector: z.string(), reason: z.string() })).optional()
 });
 export type DatasetStatus = z.infer<typeof datasetStatusSchema>;
 
@@ -115,6 +128,34 @@ export const importedTableSchema = z.object({
 });
 export type ImportedTable = z.infer<typeof importedTableSchema>;
 
+/** One export file mapped onto OpsIQ's tables: what it was taken for and where each column came from. */
+export const mappedSourceSchema = z.object({
+  file: z.string(),
+  recognisedAs: z.string(),
+  preset: z.string().nullable(),
+  signature: z.string(),
+  headers: z.array(z.string()),
+  outputs: z.array(
+    z.object({
+      table: tableNameSchema,
+      rows: z.number().int().nonnegative(),
+      columns: z.array(
+        z.object({
+          column: z.string(),
+          from: z.string().nullable(),
+          constant: z.string().optional(),
+          derived: z.string().optional(),
+          source: z.string().nullable(),
+          transforms: z.array(z.string())
+        })
+      ),
+      derivedFrom: z.string().optional(),
+      caveat: z.string().optional()
+    })
+  )
+});
+export type MappedSource = z.infer<typeof mappedSourceSchema>;
+
 export const importReportSchema = z.object({
   /** The dataset now active. */
   status: datasetStatusSchema,
@@ -133,7 +174,9 @@ export const importReportSchema = z.object({
   /** Tables whose file was rejected whole: the dataset has no such table now. */
   droppedTables: z.array(tableNameSchema).optional(),
   /** Why the as-of date left some rows out (implausible dates), when it did. */
-  asOfNote: z.string().optional()
+  asOfNote: z.string().optional(),
+  /** Files that were mapped onto OpsIQ's tables, and how each column was found. */
+  mapped: z.array(z.lazy(() => mappedSourceSchema)).optional()
 });
 export type ImportReport = z.infer<typeof importReportSchema>;
 

@@ -23,6 +23,7 @@ import { defaultMaxFileBytes, defaultMaxImportBytes, prepareCsv } from './analyt
 import { exportIpc } from './analytics/arrow-ipc';
 import { buildStatus, datasetId } from './analytics/dataset-status';
 import { lookalikeIdNotesOf } from './analytics/lookalike-check';
+import { expandMappedFiles, translateProblems } from './analytics/mapped-import';
 import {
   loadCsv,
   registerCopy,
@@ -105,8 +106,21 @@ export class AnalyticsService implements AnalyticsApi {
         );
       }
       dropStaging(conn);
+      const register = this.#deps.registerContent ?? registerCopy;
       try {
-        for (const file of parsed.files) {
+        // Exports that are not OpsIQ's own tables are mapped onto them first (mapped-import.ts).
+        const expansion = await expandMappedFiles(
+          db,
+          conn,
+          parsed.files,
+          parsed.mappings,
+          register
+        );
+        problems.push(...expansion.problems);
+        notes.push(...expansion.notes);
+        for (const p of expansion.problems)
+          if (p.table && p.line === 1) rejectedTables.add(p.table);
+        for (const file of expansion.files) {
           const csv = await prepareCsv(file.fileName, file.data, maxBytes);
           if (!csv.ok) {
             if (csv.table) rejectedTables.add(csv.table);
@@ -134,7 +148,7 @@ export class AnalyticsService implements AnalyticsApi {
             csv,
             staging(csv.spec.name),
             problemLimitPerFile,
-            this.#deps.registerContent ?? registerCopy
+            register
           );
           if ('failed' in result) {
             rejectedTables.add(csv.spec.name);
@@ -153,6 +167,7 @@ export class AnalyticsService implements AnalyticsApi {
           problemsOmitted += result.problemsOmitted;
         }
         if (!loaded.some((t) => t.rowsLoaded > 0)) {
+          problems.splice(0, problems.length, ...(await translateProblems(expansion, problems)));
           const summary = problems
             .slice(0, 5)
             .map((p) => `${p.file}: ${p.reason}`)
@@ -204,12 +219,35 @@ export class AnalyticsService implements AnalyticsApi {
           ];
           dataset.earlier = earlier.slice(0, 20);
         }
+        if (expansion.virtual.length > 0) {
+          problems.splice(0, problems.length, ...(await translateProblems(expansion, problems)));
+          const provenance = expansion.provenance;
+          dataset.tables = dataset.tables.map((t) => ({
+            ...t,
+            ...(provenance[t.name]?.derivedFrom
+              ? { derivedFrom: provenance[t.name]!.derivedFrom }
+              : {}),
+            ...(provenance[t.name]?.caveat ? { caveat: provenance[t.name]!.caveat } : {})
+          }));
+          if (expansion.unsupported.length > 0)
+            dataset.unsupported = expansion.unsupported.map((u) => ({
+              detector: u.type,
+              reason: u.reason
+            }));
+        }
+        const shownFile = (file: string) =>
+          expansion.virtual.some((v) => v.fileName === file)
+            ? `${file.replace(/^mapped\/|\.csv$/g, '')} (mapped from ${expansion.sources
+                .filter((s) => s.outputs.some((o) => `mapped/${o.table}.csv` === file))
+                .map((s) => s.file)
+                .join(', ')})`
+            : file;
         const report: ImportReport = {
           status: dataset,
           tables: loaded.map(
             ({ table, file, delimiter, rowsLoaded, rowsRejected, extraColumns, elapsedMs }) => ({
               table,
-              file,
+              file: shownFile(file),
               delimiter,
               rowsLoaded,
               rowsRejected,
@@ -227,7 +265,8 @@ export class AnalyticsService implements AnalyticsApi {
           droppedTables: [...rejectedTables].filter(
             (t) => !dataset.tables.some((d) => d.name === t)
           ),
-          ...(cross.asOfNote ? { asOfNote: cross.asOfNote } : {})
+          ...(cross.asOfNote ? { asOfNote: cross.asOfNote } : {}),
+          ...(expansion.sources.length > 0 ? { mapped: expansion.sources } : {})
         };
         const allTables = dataset.tables.map((t) => t.name);
         if (parsed.persist) {

@@ -133,7 +133,8 @@ export async function runInvestigation(
               ? { profile: { asOf: status?.asOf ?? null, tables: status?.tables ?? [] } }
               : {})
           }),
-          tables
+          tables,
+          status?.unsupported ?? []
         ),
       (p) => ({ output: p })
     );

@@ -110,14 +110,24 @@ export function rulePlan(input: PlanInput): InvestigationPlan {
 
 /**
  * Holds any plan (an LLM's included) to what the data allows: each detector at most once, and
- * a detector without its tables moves to `skipped`.
+ * a detector without its tables, or one the files cannot support, moves to `skipped`.
  */
-export function enforcePlan(plan: InvestigationPlan, tables: readonly string[]): InvestigationPlan {
+export function enforcePlan(
+  plan: InvestigationPlan,
+  tables: readonly string[],
+  /** Detectors the dataset's files cannot support (a mapped export without a tier), with why. */
+  unsupported: readonly { detector: string; reason: string }[] = []
+): InvestigationPlan {
   const seen = new Set<AnomalyType>();
   const skipped = [...plan.skipped];
   const steps = plan.steps.filter((step) => {
     if (seen.has(step.detector)) return false;
     seen.add(step.detector);
+    const cannot = unsupported.find((u) => u.detector === step.detector);
+    if (cannot) {
+      skipped.push({ detector: step.detector, reason: cannot.reason });
+      return false;
+    }
     const d = detectors.find((x) => x.type === step.detector);
     const missing = d?.requires.filter((t) => !tables.includes(t)) ?? [];
     if (missing.length === 0) return true;

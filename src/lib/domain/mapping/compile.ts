@@ -1,7 +1,7 @@
 import { tableSpec, type TableName } from '../../../../workers/contracts/tables';
 import { ident, literal } from '../sql-text';
 import { findHeader } from './headers';
-import type { RowFilter } from './presets';
+import type { ColumnRule, RowFilter } from './presets';
 import type { ColumnChoice } from './suggest';
 import { cellSql, dateSql, numericSql, textSql } from './transforms';
 
@@ -22,8 +22,10 @@ export interface CompiledOutput {
   }[];
   /** Rows of the source that are rows of this table (SQL), or `true`. */
   readonly where: string;
-  /** Contract columns that no source column, constant or derivation gives. */
+  /** Id, date and amount columns that no source column, constant or derivation gives. */
   readonly unmapped: readonly string[];
+  /** Text columns that nothing gives: loaded empty. */
+  readonly absent: readonly string[];
 }
 
 export interface CompileOptions {
@@ -46,7 +48,8 @@ export function compileOutput(
   choices: readonly ColumnChoice[],
   headers: readonly string[],
   opts: CompileOptions,
-  filter: readonly RowFilter[] = []
+  filter: readonly RowFilter[] = [],
+  helpers: Readonly<Record<string, ColumnRule>> = {}
 ): CompiledOutput {
   const spec = tableSpec(table);
   const resolve = (h: string) => {
@@ -56,10 +59,17 @@ export function compileOutput(
   const byColumn = new Map(choices.map((c) => [c.column, c]));
   const select: CompiledOutput['select'][number][] = [];
   const unmapped: string[] = [];
+  const absent: string[] = [];
   for (const c of spec.columns) {
     const choice = byColumn.get(c.name);
     if (!choice || (choice.from === null && choice.constant === undefined && !choice.derived)) {
-      if (c.required) unmapped.push(c.name);
+      // An export may lack a descriptive column (a refund's reason): it is left empty and said.
+      // Ids, dates and amounts cannot be left out.
+      if (c.required && c.type !== 'text') unmapped.push(c.name);
+      else if (c.required) {
+        absent.push(c.name);
+        select.push({ column: c.name, sql: 'NULL::VARCHAR', from: null });
+      }
       continue;
     }
     let sql: string;
@@ -93,10 +103,17 @@ export function compileOutput(
     }
     select.push({ column: c.name, sql, from: choice.from });
   }
+  // Money columns a derivation reads (a recorded discount), named `__helper_<name>`.
+  for (const [name, rule] of Object.entries(helpers)) {
+    const i = rule.from ? findHeader(headers, rule.from) : -1;
+    if (i < 0) continue;
+    const from = headers[i] as string;
+    select.push({ column: helperColumn(name), sql: opts.parseMoney(opts.column(from)), from });
+  }
   const where = filter.length
     ? filter.map((f) => filterSql(f, resolve, opts.parseMoney)).join(' AND ')
     : 'true';
-  return { table, select, where, unmapped };
+  return { table, select, where, unmapped, absent };
 }
 
 /** The compiled output as a SELECT over `source` (a relation whose columns are the headers). */
@@ -104,3 +121,5 @@ export function outputSelectSql(out: CompiledOutput, source: string): string {
   const cols = out.select.map((s) => `${s.sql} AS ${ident(s.column)}`).join(', ');
   return `SELECT ${cols || '1 AS __none'} FROM ${source} WHERE ${out.where}`;
 }
+
+export const helperColumn = (name: string): string => `__helper_${name}`;

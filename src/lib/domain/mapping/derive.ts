@@ -13,14 +13,18 @@ import { ident } from '../sql-text';
  * subscription with the latest start on or before it, at its monthly price, less the invoice's
  * recorded discount when the export has one. Only rows without a value are filled.
  */
-export function expectedFromSubscriptionSql(discountColumn: string | null): string {
+export function expectedFromSubscriptionSql(
+  discountColumn: string | null,
+  invoices = 'invoices',
+  subscriptions = 'subscriptions'
+): string {
   const discount = discountColumn
     ? ` - coalesce(TRY_CAST(any_value(i2.${ident(discountColumn)}) AS DECIMAL(18,2)), 0)`
     : '';
-  return `UPDATE invoices AS i SET expected_amount = p.expected FROM (
+  return `UPDATE ${invoices} AS i SET expected_amount = p.expected FROM (
     SELECT i2.invoice_id,
       (arg_max(s.monthly_price, s.start_date)${discount})::DECIMAL(18,2) AS expected
-    FROM invoices i2 JOIN subscriptions s
+    FROM ${invoices} i2 JOIN ${subscriptions} s
       ON s.customer_id = i2.customer_id AND s.start_date <= i2.invoice_date
     WHERE i2.expected_amount IS NULL GROUP BY i2.invoice_id
   ) AS p
@@ -28,9 +32,11 @@ export function expectedFromSubscriptionSql(discountColumn: string | null): stri
 }
 
 /** `refunds.customer_id` through the refunded payment, where the refund row has none. */
-export const customerThroughPaymentSql = `UPDATE refunds AS r SET customer_id = p.customer_id
-  FROM payments AS p
+export function customerThroughPaymentSql(refunds = 'refunds', payments = 'payments'): string {
+  return `UPDATE ${refunds} AS r SET customer_id = p.customer_id
+  FROM ${payments} AS p
   WHERE r.customer_id IS NULL AND p.payment_id = r.linked_payment_id AND p.customer_id IS NOT NULL`;
+}
 
 /** What an import gave each table: the contract columns with values, and how the rows came. */
 export interface TableProvenance {

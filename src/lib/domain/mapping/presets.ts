@@ -41,8 +41,13 @@ export interface PresetOutput {
   readonly filter?: readonly RowFilter[];
   /** Plain words for a table built from another kind of row ("refunds from the balance history"). */
   readonly derivedFrom?: string;
-  /** Only used when no file of the import gives this table otherwise (a weaker source). */
-  readonly fallback?: { readonly caveat: string };
+  /**
+   * A weaker source, used only when no file of the import gives this table as OpsIQ's own file
+   * or through one of `unless` (preset ids).
+   */
+  readonly fallback?: { readonly caveat: string; readonly unless: readonly string[] };
+  /** Source columns a derivation reads, kept beside the contract's until it has run. */
+  readonly helpers?: Readonly<Record<string, ColumnRule>>;
   /** Id prefix for derived rows whose source id would clash (one refund per charge). */
   readonly idPrefix?: string;
 }
@@ -126,7 +131,8 @@ export const presets: readonly Preset[] = [
         derivedFrom: 'refunds from the payments’ Amount Refunded',
         fallback: {
           caveat:
-            'one refund per charge, from its Amount Refunded: two refunds of one charge look like one, so duplicate refunds cannot be seen'
+            'one refund per charge, from its Amount Refunded: two refunds of one charge look like one, so duplicate refunds cannot be seen',
+          unless: ['stripe.balance_history']
         },
         idPrefix: 'refund-of-',
         filter: [{ column: 'Amount Refunded', sign: 'positive' }],
@@ -163,7 +169,8 @@ export const presets: readonly Preset[] = [
           plan_tier_billed: { metadata: ['plan_tier_billed', 'tier', 'plan_tier', 'plan'] },
           status: { from: ['Status'] },
           note: { from: ['Description', 'Memo'], metadata: ['note'] }
-        }
+        },
+        helpers: { discount: { from: ['Total Discount Amount', 'Discount'] } }
       }
     ]
   },

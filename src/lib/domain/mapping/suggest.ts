@@ -151,15 +151,24 @@ function fromRule(
   rule: ColumnRule
 ): ColumnChoice | null {
   const transforms = rule.transforms ?? [];
+  // A derivation also fills the rows a matched column leaves empty.
+  const derived = rule.derived ? { derived: rule.derived } : {};
   const i = rule.from ? findHeader(headers, rule.from) : -1;
   if (i >= 0)
-    return { column, from: headers[i] ?? null, transforms, source: 'preset', confidence: 1 };
+    return {
+      column,
+      from: headers[i] ?? null,
+      transforms,
+      ...derived,
+      source: 'preset',
+      confidence: 1
+    };
   if (rule.metadata) {
     const m = headers.find((h) => {
       const key = metadataKey(h);
       return key !== null && rule.metadata!.includes(key);
     });
-    if (m) return { column, from: m, transforms, source: 'metadata', confidence: 0.95 };
+    if (m) return { column, from: m, transforms, ...derived, source: 'metadata', confidence: 0.95 };
   }
   if (rule.constant !== undefined)
     return {
