@@ -250,7 +250,7 @@ export class AnalyticsService implements AnalyticsApi {
               file: shownFile(file),
               delimiter,
               rowsLoaded,
-              rowsRejected,
+              rowsRejected: rowsRejected + (expansion.rejected[table] ?? 0),
               extraColumns,
               warnings: cross.warnings.get(table) ?? 0,
               ...(elapsedMs === undefined ? {} : { elapsedMs })

@@ -30,13 +30,18 @@ import {
   dateProbeSql
 } from '../../../src/lib/domain/mapping/transforms';
 import { ident, literal } from '../../../src/lib/domain/sql-text';
-import type { CsvFile, ImportProblem, MappedSource } from '../../contracts/analytics';
+import {
+  problemLimitPerFile,
+  type CsvFile,
+  type ImportProblem,
+  type MappedSource
+} from '../../contracts/analytics';
 import { tableSpec, tableSpecs, type TableName } from '../../contracts/tables';
 import { concat, fromOffset, readRange, type CsvContent } from './csv-content';
 import { splitHeader } from './csv-file';
 import { CsvLineIndex } from './csv-lines';
 import { rowsOf, type RegisterContent } from './load-table';
-import { typedExpr } from './validation-sql';
+import { checkReason, shownValue, typedExpr } from './validation-sql';
 
 /**
  * Real exports (a Stripe folder, a spreadsheet through a saved mapping) into OpsIQ's tables,
@@ -71,6 +76,8 @@ export interface Expansion {
   readonly unsupported: SkippedDetector[];
   /** Source files by index, for line numbers. */
   readonly sourceFiles: readonly { readonly fileName: string; readonly content: CsvContent }[];
+  /** Rows rejected while mapping (a value that does not convert), per table. */
+  readonly rejected: Partial<Record<TableName, number>>;
 }
 
 const money = (sql: string) =>
@@ -168,7 +175,8 @@ export async function expandMappedFiles(
     notes: [],
     provenance: {},
     unsupported: [],
-    sourceFiles: []
+    sourceFiles: [],
+    rejected: {}
   };
   if (candidates.length === 0) return empty;
 
@@ -277,9 +285,32 @@ export async function expandMappedFiles(
           notes.push(
             `${c.file.fileName}: ${compiled.absent.join(', ')} ${compiled.absent.length > 1 ? 'are' : 'is'} not in this export: left empty in ${output.table}`
           );
+        // A value that is there but does not convert is the row's error, said at its source line.
+        const specOf = (name: string) =>
+          tableSpec(output.table).columns.find((x) => x.name === name);
+        const checks = compiled.select.flatMap((sel) => {
+          const spec = specOf(sel.column);
+          if (!sel.from || !spec || !['decimal', 'timestamp', 'number'].includes(spec.type))
+            return [];
+          const raw = column(sel.from);
+          return [
+            {
+              when: `NULLIF(trim(${raw}), '') IS NOT NULL AND (${sel.sql}) IS NULL`,
+              raw,
+              header: sel.from,
+              column: sel.column
+            }
+          ];
+        });
+        const badCol = checks.length
+          ? `CASE ${checks.map((k) => `WHEN ${k.when} THEN ${literal(JSON.stringify([k.column, k.header]))}`).join(' ')} END`
+          : 'NULL::VARCHAR';
+        const badVal = checks.length
+          ? `CASE ${checks.map((k) => `WHEN ${k.when} THEN ${k.raw}`).join(' ')} END`
+          : 'NULL::VARCHAR';
         const select = outputSelectSql(compiled, src).replace(
           /^SELECT /,
-          `SELECT ${c.index} AS __f, rowid::INTEGER AS __r, `
+          `SELECT ${c.index} AS __f, rowid::INTEGER AS __r, ${badCol} AS __bad_col, ${badVal} AS __bad_val, `
         );
         const list = parts.get(output.table) ?? [];
         list.push({ sql: select, candidate: c, output, choices });
@@ -316,6 +347,7 @@ export async function expandMappedFiles(
         `CREATE OR REPLACE TABLE ${mappedTable(table)} AS ${list.map((p) => `(${p.sql})`).join(' UNION ALL BY NAME ')}`
       );
     }
+    const rejected = await takeUnconverted(conn, parts, candidates, problems);
     derive(conn, parts);
 
     const provenance: ImportProvenance = {};
@@ -374,7 +406,8 @@ export async function expandMappedFiles(
       notes,
       provenance,
       unsupported: skippedDetectors(provenance),
-      sourceFiles: candidates.map((c) => ({ fileName: c.file.fileName, content: c.content }))
+      sourceFiles: candidates.map((c) => ({ fileName: c.file.fileName, content: c.content })),
+      rejected
     };
   } finally {
     for (const c of candidates) conn.query(`DROP TABLE IF EXISTS __src_${c.index}`);
@@ -384,6 +417,58 @@ export async function expandMappedFiles(
 }
 
 const mappedTable = (t: TableName) => `__mapped_${t}`;
+
+/**
+ * Rows with a value that is there but does not convert (an amount `49.OO`, a date in another
+ * format): each is reported at its source file, line and header, then left out of the table.
+ */
+async function takeUnconverted(
+  conn: DuckDBConnection,
+  parts: ReadonlyMap<TableName, unknown>,
+  candidates: readonly Candidate[],
+  problems: ImportProblem[]
+): Promise<Partial<Record<TableName, number>>> {
+  const rejected: Partial<Record<TableName, number>> = {};
+  const indexes = new Map<number, Promise<CsvLineIndex>>();
+  for (const table of parts.keys()) {
+    const t = mappedTable(table);
+    const [{ n = 0 } = {}] = rowsOf(
+      conn,
+      `SELECT count(*)::INTEGER AS n FROM ${t} WHERE __bad_col IS NOT NULL`
+    ) as { n?: number }[];
+    if (n > 0) {
+      rejected[table] = n;
+      const listed = rowsOf(
+        conn,
+        `SELECT __f, __r, __bad_col, __bad_val FROM ${t} WHERE __bad_col IS NOT NULL ORDER BY __f, __r LIMIT ${problemLimitPerFile}`
+      );
+      for (const row of listed) {
+        const f = Number(row.__f);
+        const c = candidates[f];
+        if (!c) continue;
+        let index = indexes.get(f);
+        if (!index) indexes.set(f, (index = CsvLineIndex.of(c.content, [])));
+        const line = (await index).lineOfRow(Number(row.__r));
+        const [col = '', header = ''] = JSON.parse(String(row.__bad_col)) as string[];
+        const spec = tableSpec(table).columns.find((x) => x.name === col);
+        const value = String(row.__bad_val ?? '');
+        problems.push({
+          table,
+          file: c.file.fileName,
+          ...(line === undefined ? {} : { line }),
+          column: header,
+          reason:
+            spec?.type === 'timestamp'
+              ? `${shownValue(value)} is not a date in the format of the column's other values`
+              : checkReason(spec?.type === 'number' ? 'number' : 'money', col, value, '')
+        });
+      }
+      conn.query(`DELETE FROM ${t} WHERE __bad_col IS NOT NULL`);
+    }
+    conn.query(`ALTER TABLE ${t} DROP COLUMN __bad_col; ALTER TABLE ${t} DROP COLUMN __bad_val`);
+  }
+  return rejected;
+}
 
 const needsQuotes = /[",\r\n]/;
 
