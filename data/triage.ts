@@ -17,6 +17,8 @@ import initSqlJs from 'sql.js';
 import { runInvestigation } from '../src/lib/agents/investigation';
 import { systemClock } from '../src/lib/agents/ports';
 import { toExportCsv, toExportJson } from '../src/lib/domain/export';
+import { describeMapping } from '../src/lib/domain/mapping/describe';
+import { parseMappingFile, type MappingFile } from '../src/lib/domain/mapping/mapping-file';
 import { memorySchema } from '../src/lib/domain/memory';
 import { AnalyticsService } from '../workers/services/analytics-service';
 import {
@@ -44,11 +46,12 @@ const { values } = parseArgs({
     'llm-model': { type: 'string' },
     workspace: { type: 'string' },
     feedback: { type: 'string' },
+    mapping: { type: 'string', multiple: true },
     help: { type: 'boolean', default: false }
   }
 });
 const usage =
-  'usage: tsx data/triage.ts --data <dir of CSVs> --out cases.json [--csv cases.csv] [--memory memory.json] [--workspace state.sqlite] [--feedback verdicts.json]';
+  'usage: tsx data/triage.ts --data <dir of CSVs> --out cases.json [--csv cases.csv] [--memory memory.json] [--workspace state.sqlite] [--feedback verdicts.json] [--mapping mapping.json ...]';
 const STATE_DB = 'opsiq-headless';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 if (values.help || !values.data || !values.out) {
@@ -82,6 +85,24 @@ if (values.feedback) {
     log(error instanceof Error ? error.message : String(error));
     process.exit(2);
   }
+}
+// Saved column mappings (from the mapping screen's "Export mapping"), for exports whose headers
+// are not OpsIQ's; a Stripe export needs none.
+const mappings: MappingFile[] = [];
+for (const path of values.mapping ?? []) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    log(`cannot read mapping ${path}: ${String(error)}`);
+    process.exit(2);
+  }
+  const parsed = parseMappingFile(text);
+  if ('error' in parsed) {
+    log(`${path}: ${parsed.error}`);
+    process.exit(2);
+  }
+  mappings.push(parsed);
 }
 let memory = memorySchema.parse(
   values.memory ? JSON.parse(readFileSync(values.memory, 'utf8')) : {}
@@ -119,7 +140,13 @@ const analytics = new AnalyticsService({
 
 let report: Awaited<ReturnType<typeof analytics.importCsv>>;
 try {
-  report = await analytics.importCsv({ name: dir, source: 'upload', files, persist: false });
+  report = await analytics.importCsv({
+    name: dir,
+    source: 'upload',
+    files,
+    persist: false,
+    mappings
+  });
 } catch (error) {
   // One line: what is wrong and where (the importer names the file and the reason).
   log(`cannot load ${dir}: ${error instanceof Error ? error.message : String(error)}`);
@@ -131,6 +158,7 @@ if (report.tables.every((t) => t.rowsLoaded === 0)) {
   );
   process.exit(2);
 }
+for (const line of describeMapping(report.mapped ?? [])) log(line);
 for (const t of report.tables)
   log(`${t.table}: ${t.rowsLoaded} rows${t.rowsRejected ? `, ${t.rowsRejected} rejected` : ''}`);
 for (const p of report.problems.slice(0, 10)) log(`  ${p.file}:${p.line ?? ''} ${p.reason}`);

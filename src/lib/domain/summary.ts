@@ -8,12 +8,12 @@ import { plural } from './plural';
 import { quoteFromData, signalAttribution } from './display-text';
 import type { Signal } from './schemas/signal';
 
-const TYPE_NAMES: Readonly<Record<AnomalyType, string>> = {
-  duplicate_refund: 'duplicate refund',
-  underbilling: 'underbilled invoice',
-  tier_mismatch: 'tier mismatch',
-  refund_spike: 'refund spike',
-  manual_credit: 'manual credit'
+const TYPE_NAMES: Readonly<Record<AnomalyType, readonly [one: string, many: string]>> = {
+  duplicate_refund: ['duplicate refund', 'duplicate refunds'],
+  underbilling: ['underbilled invoice', 'underbilled invoices'],
+  tier_mismatch: ['tier mismatch', 'tier mismatches'],
+  refund_spike: ['refund spike', 'refund spikes'],
+  manual_credit: ['manual credit', 'manual credits']
 };
 
 const money = (n: number) =>
@@ -54,9 +54,7 @@ export function executiveSummary(input: {
     const total = cases.reduce((s, c) => s + c.estimatedImpact, 0);
     const byType = new Map<AnomalyType, number>();
     for (const c of cases) byType.set(c.type, (byType.get(c.type) ?? 0) + 1);
-    const kinds = [...byType]
-      .map(([t, n]) => `${n} ${TYPE_NAMES[t]}${n === 1 ? '' : 's'}`)
-      .join(', ');
+    const kinds = [...byType].map(([t, n]) => plural(n, ...TYPE_NAMES[t])).join(', ');
     const urgent = cases.filter((c) => c.severity === 'high' || c.severity === 'critical').length;
     parts.push(
       `${plural(cases.length, 'case')} worth ${money(total)} (${kinds}); ${urgent} high or critical.`
