@@ -3,7 +3,13 @@ import type { TriageCase } from '../../../src/lib/domain/schemas/case';
 import { executiveSummary } from '../../../src/lib/domain/summary';
 
 const kase = (type: TriageCase['type'], n: number): TriageCase =>
-  ({ type, estimatedImpact: 100 + n, severity: 'medium' }) as TriageCase;
+  ({
+    type,
+    title: type,
+    estimatedImpact: 100 + n,
+    severity: 'medium',
+    sentiment: { risk: 'low' }
+  }) as TriageCase;
 
 describe('the executive summary counts in plain English', () => {
   it('irregular plurals: two tier mismatches, one duplicate refund', () => {
