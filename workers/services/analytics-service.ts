@@ -266,7 +266,7 @@ export class AnalyticsService implements AnalyticsApi {
             (t) => !dataset.tables.some((d) => d.name === t)
           ),
           ...(cross.asOfNote ? { asOfNote: cross.asOfNote } : {}),
-          ...(expansion.sources.length > 0 ? { mapped: expansion.sources } : {})
+          ...(expansion.sources.length > 0 ? { mapped: [...expansion.sources] } : {})
         };
         const allTables = dataset.tables.map((t) => t.name);
         if (parsed.persist) {

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { tableNameSchema } from '../../../../workers/contracts/tables';
-import { dateFormats } from './transforms';
+import { dateFormats, type DateFormat } from './transforms';
 
 /**
  * A mapping as a file: remembered per source (by its header signature), offered the next time
  * a file with that signature is dropped, and exported or imported as JSON. A file that is not
  * one (a foreign JSON, a later format) is refused with the reason, never half-applied.
  */
-const dateFormatIds = dateFormats.map((d) => d.id) as [string, ...string[]];
+const dateFormatIds = dateFormats.map((d) => d.id) as unknown as [DateFormat, ...DateFormat[]];
 
 export const transformSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('minor_units'), currencyColumn: z.string().nullable() }),
