@@ -105,6 +105,9 @@ export function toStripeExport(
       .replace(/[^a-z0-9]+/g, '.')
       .replace(/^\.|\.$/g, '')}@example.com`;
 
+  // A region the country table does not know (the hard profile's MEA) is the company's own
+  // sales region: such a company keeps it in customer metadata, and so does this export.
+  const ownRegions = customers.some((c) => !((c.region ?? '') in countries));
   const customerFile = toCsv(
     [
       'id',
@@ -120,7 +123,8 @@ export function toStripeExport(
       'Status',
       'Cancel At Period End',
       'Account Balance',
-      'Currency'
+      'Currency',
+      ...(ownRegions ? ['region (metadata)'] : [])
     ],
     customers.map((c) => {
       const id = c.customer_id ?? '';
@@ -139,7 +143,8 @@ export function toStripeExport(
         (c.status ?? '') === 'churned' ? 'canceled' : (c.status ?? ''),
         'false',
         '0.00',
-        'usd'
+        'usd',
+        ...(ownRegions ? [c.region ?? ''] : [])
       ];
     })
   );

@@ -315,6 +315,19 @@ describe('mapping Stripe exports onto the contract, run in DuckDB', () => {
   });
 });
 
+describe("a company's own region in metadata", () => {
+  it('wins over the card country, taken as written', () => {
+    const sampled: SampledColumn[] = [
+      { header: 'id', values: ['cus_1'] },
+      { header: 'Card Address Country', values: ['AE'] },
+      { header: 'region (metadata)', values: ['MEA'] }
+    ];
+    const output = presetById('stripe.customers')!.outputs[0]!;
+    const region = suggestColumns('customers', sampled, output).find((c) => c.column === 'region');
+    expect(region).toMatchObject({ from: 'region (metadata)', source: 'metadata', transforms: [] });
+  });
+});
+
 describe('dates are read by the engine, and a day-first/month-first tie is never guessed', () => {
   const probe = (values: string[]) => {
     load('src_dates', `d\n${values.join('\n')}\n`);

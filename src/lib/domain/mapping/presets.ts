@@ -23,6 +23,8 @@ export interface ColumnRule {
   readonly from?: readonly string[];
   /** Metadata keys that hold it (`approved_by (metadata)`), when no header above is present. */
   readonly metadata?: readonly string[];
+  /** The metadata key wins over the headers (a company's own sales region over a card country). */
+  readonly metadataFirst?: boolean;
   /** A fixed value, when the export implies it (every Stripe payment is processed by Stripe). */
   readonly constant?: string;
   readonly transforms?: readonly Transform[];
@@ -99,6 +101,8 @@ export const presets: readonly Preset[] = [
           customer_name: { from: ['Name', 'Description', 'Email'] },
           region: {
             from: ['Card Address Country', 'Card Issue Country', 'Country'],
+            metadata: ['region', 'sales_region'],
+            metadataFirst: true,
             transforms: [{ kind: 'region', map: defaultRegionTable() }]
           },
           plan_tier: { from: ['Plan'], metadata: ['plan_tier', 'tier', 'plan'] },

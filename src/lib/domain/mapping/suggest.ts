@@ -154,6 +154,22 @@ function fromRule(
   // A derivation also fills the rows a matched column leaves empty.
   const derived = rule.derived ? { derived: rule.derived } : {};
   const i = rule.from ? findHeader(headers, rule.from) : -1;
+  const m = rule.metadata
+    ? headers.find((h) => {
+        const key = metadataKey(h);
+        return key !== null && rule.metadata!.includes(key);
+      })
+    : undefined;
+  // A metadata value is the company's own word for it: no transform of the header's applies.
+  if (m && (rule.metadataFirst || i < 0))
+    return {
+      column,
+      from: m,
+      transforms: rule.metadataFirst ? [] : transforms,
+      ...derived,
+      source: 'metadata',
+      confidence: 0.95
+    };
   if (i >= 0)
     return {
       column,
@@ -163,13 +179,6 @@ function fromRule(
       source: 'preset',
       confidence: 1
     };
-  if (rule.metadata) {
-    const m = headers.find((h) => {
-      const key = metadataKey(h);
-      return key !== null && rule.metadata!.includes(key);
-    });
-    if (m) return { column, from: m, transforms, ...derived, source: 'metadata', confidence: 0.95 };
-  }
   if (rule.constant !== undefined)
     return {
       column,
