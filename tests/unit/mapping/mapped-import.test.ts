@@ -216,3 +216,47 @@ describe('importing a Stripe export folder', () => {
     expect((await analytics.status())?.name).toBe('ok');
   });
 });
+
+describe('amounts in more than one currency', () => {
+  it('are never added together: the rows in the minority currency are rejected at their line, and said', async () => {
+    const mixed = fx.stripePayments.replace(
+      'py_4,2026-02-04 12:00:00,49.00,0.00,usd',
+      'py_4,2026-02-04 12:00:00,4900,0.00,jpy'
+    );
+    const report = await service().importCsv({
+      name: 'm',
+      source: 'upload',
+      files: [
+        { fileName: 'unified_customers.csv', data: fx.stripeCustomers },
+        { fileName: 'unified_payments.csv', data: mixed }
+      ],
+      persist: false
+    });
+    expect(report.notes.join('\n')).toMatch(/2 currencies \(USD: 4 rows, JPY: 1 row\)/);
+    const p = report.problems.find((x) => x.column === 'Currency');
+    expect(p).toMatchObject({ file: 'unified_payments.csv', line: 6, table: 'payments' });
+    expect(p?.reason).toMatch(/in JPY, not USD like the rest/);
+    expect(report.status.tables.find((t) => t.name === 'customers')?.rowCount).toBe(3);
+  });
+});
+
+describe('amounts in cents mapped as dollars', () => {
+  it('are said when invoices come out about 100× their subscriptions’ prices', async () => {
+    const cents = fx.stripeInvoices
+      .replace(',99.00,paid,pro', ',9900,paid,pro')
+      .replace(',1200.00,1200.00,paid,enterprise', ',120000,1200.00,paid,enterprise')
+      .replace(',49.00,49.00,paid,starter', ',4900,49.00,paid,starter');
+    const report = await service().importCsv({
+      name: 'c',
+      source: 'upload',
+      files: [
+        { fileName: 'invoices.csv', data: cents },
+        { fileName: 'subscriptions.csv', data: fx.stripeSubscriptions }
+      ],
+      persist: false
+    });
+    expect(report.notes.join('\n')).toMatch(
+      /invoices\.billed_amount are about (9\d|10\d)× subscriptions\.monthly_price row for row.*minor units ÷ 100/
+    );
+  });
+});

@@ -11,7 +11,7 @@ import {
   type ImportProvenance,
   type SkippedDetector
 } from '../../../src/lib/domain/mapping/derive';
-import { headerSignature } from '../../../src/lib/domain/mapping/headers';
+import { headerSignature, normalHeader } from '../../../src/lib/domain/mapping/headers';
 import type { MappingFile } from '../../../src/lib/domain/mapping/mapping-file';
 import {
   presets,
@@ -29,6 +29,7 @@ import {
   dateFormats,
   dateProbeSql
 } from '../../../src/lib/domain/mapping/transforms';
+import { plural } from '../../../src/lib/domain/plural';
 import { ident, literal } from '../../../src/lib/domain/sql-text';
 import {
   problemLimitPerFile,
@@ -190,6 +191,9 @@ export async function expandMappedFiles(
   >();
   const registered: string[] = [];
   try {
+    // Every file is read first, so the dataset's currency is known before any row is mapped.
+    const unreadable = new Set<number>();
+    const currencies = new Map<string, number>();
     for (const c of candidates) {
       const fileId = `opsiq_source_${c.index}.csv`;
       await register(db, fileId, c.content);
@@ -201,6 +205,7 @@ export async function expandMappedFiles(
           `CREATE OR REPLACE TABLE ${src} AS SELECT * FROM read_csv(${literal(fileId)}, header=true, auto_detect=false, columns={${columns}}, delim=${literal(c.delimiter)}, quote='"', escape='"', strict_mode=false, null_padding=true)`
         );
       } catch (error) {
+        unreadable.add(c.index);
         problems.push({
           file: c.file.fileName,
           reason: `the file could not be read as the ${c.label}: it is not well-formed CSV`,
@@ -208,6 +213,29 @@ export async function expandMappedFiles(
         });
         continue;
       }
+      // Only rows that carry amounts count (a customer's currency is not an amount's).
+      const k = currencyIndex(c.headers);
+      if (k < 0 || !c.outputs.some((o) => carriesAmounts(o.table))) continue;
+      for (const row of rowsOf(
+        conn,
+        `SELECT lower(trim(c${k})) AS cur, count(*)::INTEGER AS n FROM ${src} WHERE NULLIF(trim(c${k}), '') IS NOT NULL GROUP BY 1`
+      ))
+        currencies.set(String(row.cur), (currencies.get(String(row.cur)) ?? 0) + Number(row.n));
+    }
+    // The currency most rows are in; amounts in any other are never added to it.
+    const dominant =
+      [...currencies].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
+    if (dominant && currencies.size > 1)
+      notes.push(
+        `these exports hold amounts in ${currencies.size} currencies (${[...currencies]
+          .map(([cur, n]) => `${cur.toUpperCase()}: ${plural(n, 'row')}`)
+          .join(
+            ', '
+          )}): OpsIQ adds amounts up, so it loads the ${dominant.toUpperCase()} rows and rejects the others`
+      );
+    for (const c of candidates) {
+      if (unreadable.has(c.index)) continue;
+      const src = `__src_${c.index}`;
       const column = (h: string) => {
         const k = c.headers.indexOf(h);
         return k < 0 ? 'NULL::VARCHAR' : ident(`c${k}`);
@@ -302,6 +330,14 @@ export async function expandMappedFiles(
             }
           ];
         });
+        const cur = currencyIndex(c.headers);
+        if (dominant && cur >= 0 && currencies.size > 1 && carriesAmounts(output.table))
+          checks.push({
+            when: `NULLIF(trim(c${cur}), '') IS NOT NULL AND lower(trim(c${cur})) <> ${literal(dominant)}`,
+            raw: `c${cur}`,
+            header: c.headers[cur] ?? 'Currency',
+            column: currencyCheck
+          });
         const badCol = checks.length
           ? `CASE ${checks.map((k) => `WHEN ${k.when} THEN ${literal(JSON.stringify([k.column, k.header]))}`).join(' ')} END`
           : 'NULL::VARCHAR';
@@ -347,8 +383,9 @@ export async function expandMappedFiles(
         `CREATE OR REPLACE TABLE ${mappedTable(table)} AS ${list.map((p) => `(${p.sql})`).join(' UNION ALL BY NAME ')}`
       );
     }
-    const rejected = await takeUnconverted(conn, parts, candidates, problems);
+    const rejected = await takeUnconverted(conn, parts, candidates, problems, dominant);
     derive(conn, parts);
+    notes.push(...unitWarnings(conn, parts));
 
     const provenance: ImportProvenance = {};
     const virtual: VirtualTable[] = [];
@@ -418,6 +455,16 @@ export async function expandMappedFiles(
 
 const mappedTable = (t: TableName) => `__mapped_${t}`;
 
+/** The pseudo-column of a row in another currency than the dataset's. */
+const currencyCheck = '__currency';
+
+const carriesAmounts = (table: TableName) =>
+  tableSpec(table).columns.some((c) => c.type === 'decimal');
+
+function currencyIndex(headers: readonly string[]): number {
+  return headers.findIndex((h) => normalHeader(h) === 'currency');
+}
+
 /**
  * Rows with a value that is there but does not convert (an amount `49.OO`, a date in another
  * format): each is reported at its source file, line and header, then left out of the table.
@@ -426,7 +473,8 @@ async function takeUnconverted(
   conn: DuckDBConnection,
   parts: ReadonlyMap<TableName, unknown>,
   candidates: readonly Candidate[],
-  problems: ImportProblem[]
+  problems: ImportProblem[],
+  dominant: string | null
 ): Promise<Partial<Record<TableName, number>>> {
   const rejected: Partial<Record<TableName, number>> = {};
   const indexes = new Map<number, Promise<CsvLineIndex>>();
@@ -458,9 +506,11 @@ async function takeUnconverted(
           ...(line === undefined ? {} : { line }),
           column: header,
           reason:
-            spec?.type === 'timestamp'
-              ? `${shownValue(value)} is not a date in the format of the column's other values`
-              : checkReason(spec?.type === 'number' ? 'number' : 'money', col, value, '')
+            col === currencyCheck
+              ? `in ${value.trim().toUpperCase()}, not ${(dominant ?? '').toUpperCase()} like the rest: amounts in different currencies are never added together, so the row is left out`
+              : spec?.type === 'timestamp'
+                ? `${shownValue(value)} is not a date in the format of the column's other values`
+                : checkReason(spec?.type === 'number' ? 'number' : 'money', col, value, '')
         });
       }
       conn.query(`DELETE FROM ${t} WHERE __bad_col IS NOT NULL`);
@@ -493,6 +543,53 @@ function csvOf(conn: DuckDBConnection, sql: string, header: readonly string[]): 
     if (lines.length) parts.push(encoder.encode(`${lines.join('\n')}\n`));
   }
   return concat(parts);
+}
+
+/**
+ * Amounts about 100× apart between tables that should agree (an invoice and the price of the
+ * subscription it bills) mean one of them is in minor units (cents) and mapped as major, or the
+ * other way round: said, since the totals would be off by as much.
+ */
+function unitWarnings(conn: DuckDBConnection, parts: ReadonlyMap<TableName, unknown>): string[] {
+  const t = mappedTable;
+  // Row by row: an invoice against its customer's subscription in force, a payment against the
+  // invoice it pays; the median ratio says whether one side is in cents.
+  const pairs: { a: string; b: string; sql: string | null }[] = [
+    {
+      a: 'invoices.billed_amount',
+      b: 'subscriptions.monthly_price',
+      sql:
+        parts.has('invoices') && parts.has('subscriptions')
+          ? `SELECT median(i.billed_amount::DOUBLE / p.price::DOUBLE) AS r FROM ${t('invoices')} i JOIN (
+               SELECT i2.invoice_id, arg_max(s.monthly_price, s.start_date) AS price
+               FROM ${t('invoices')} i2 JOIN ${t('subscriptions')} s
+                 ON s.customer_id = i2.customer_id AND s.start_date <= i2.invoice_date
+               GROUP BY i2.invoice_id) p ON p.invoice_id = i.invoice_id
+             WHERE i.billed_amount > 0 AND p.price > 0`
+          : null
+    },
+    {
+      a: 'payments.amount',
+      b: 'invoices.billed_amount',
+      sql:
+        parts.has('payments') && parts.has('invoices')
+          ? `SELECT median(p.amount::DOUBLE / i.billed_amount::DOUBLE) AS r FROM ${t('payments')} p
+             JOIN ${t('invoices')} i ON i.invoice_id = p.invoice_id
+             WHERE p.amount > 0 AND i.billed_amount > 0`
+          : null
+    }
+  ];
+  const out: string[] = [];
+  for (const { a, b, sql } of pairs) {
+    if (!sql) continue;
+    const ratio = Number(rowsOf(conn, sql)[0]?.r);
+    if (!(ratio > 0)) continue;
+    const say = (big: string, small: string, x: number) =>
+      `${big} are about ${Math.round(x)}× ${small} row for row: if the ${big.split('.')[0]} export is in cents, map it with "minor units ÷ 100"`;
+    if (ratio >= 30 && ratio <= 300) out.push(say(a, b, ratio));
+    else if (ratio <= 1 / 30 && ratio >= 1 / 300) out.push(say(b, a, 1 / ratio));
+  }
+  return out;
 }
 
 /** The derived columns, in dependency order, over the mapped tables only. */
