@@ -33,10 +33,13 @@ export const csvFileSchema = z.object({
 });
 export type CsvFile = z.infer<typeof csvFileSchema>;
 
+/** Files one import takes: far more than the seven tables or a billing system's export folder. */
+export const maxImportFiles = 50;
+
 export const importCsvInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
   source: datasetSourceSchema,
-  files: z.array(csvFileSchema).min(1).max(50),
+  files: z.array(csvFileSchema).min(1).max(maxImportFiles),
   /** Save to IndexedDB (default). Off only for throw-away loads such as benchmarks. */
   persist: z.boolean().default(true),
   /**

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   importCsvInputSchema,
   initInputSchema,
+  maxImportFiles,
   problemLimitPerFile,
   queryParamsSchema,
   sqlTextSchema,
@@ -83,6 +84,13 @@ export class AnalyticsService implements AnalyticsApi {
   }
 
   async importCsv(input: ImportCsvInput): Promise<ImportReport> {
+    const count = Array.isArray(input.files) ? input.files.length : 0;
+    if (count > maxImportFiles)
+      throw new OpsiqError(
+        'import_rejected',
+        `${count.toLocaleString('en')} CSV files were chosen; one import takes at most ${maxImportFiles}. OpsIQ reads seven tables (a Stripe export folder has six files): choose the billing exports only. Nothing was changed.`,
+        { problems: [], problemsOmitted: 0 }
+      );
     const parsed = parse(importCsvInputSchema, input, 'importCsv');
     return this.#exclusive(async ({ db, conn }) => {
       const maxBytes = this.#deps.maxFileBytes ?? defaultMaxFileBytes;

@@ -260,3 +260,18 @@ describe('amounts in cents mapped as dollars', () => {
     );
   });
 });
+
+describe('a folder with thousands of files', () => {
+  it('is refused in one plain sentence before anything is read, and the dataset stays', async () => {
+    const analytics = service();
+    await analytics.importCsv({ name: 'ok', source: 'upload', files: folder(), persist: false });
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      fileName: `export_${i}.csv`,
+      data: 'a,b\n1,2\n'
+    }));
+    await expect(
+      analytics.importCsv({ name: 'many', source: 'upload', files: many, persist: false })
+    ).rejects.toThrow(/5,000 CSV files were chosen; one import takes at most 50/);
+    expect((await analytics.status())?.name).toBe('ok');
+  });
+});
