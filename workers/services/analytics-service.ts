@@ -150,6 +150,14 @@ export class AnalyticsService implements AnalyticsApi {
           }
           notes.push(...csv.notes);
           loaded.push(result);
+          if (result.rowsLoaded === 0 && result.rowsRejected === 0)
+            problems.push({
+              table: csv.spec.name,
+              file: file.fileName,
+              line: 1,
+              severity: 'warning',
+              reason: 'the file has a header (line 1) but no rows below it'
+            });
           hashed.push({ fileName: file.fileName, digest: csv.digest });
           problems.push(...result.problems);
           problemsOmitted += result.problemsOmitted;
