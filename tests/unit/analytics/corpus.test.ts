@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CsvFile, ImportProblem, ImportReport } from '../../../workers/contracts/analytics';
 import type { OpsiqError } from '../../../workers/contracts/errors';
 import type { AnalyticsService } from '../../../workers/services/analytics-service';
-import { makeService } from './harness';
+import { makeService, twoCustomersCsv } from './harness';
 
 let service: AnalyticsService;
 beforeAll(async () => {
@@ -17,8 +17,7 @@ beforeAll(async () => {
   await service.init();
 });
 
-const customers =
-  'customer_id,customer_name,region,plan_tier,status\nC1,Acme,NA,pro,active\nC2,Beta,EMEA,starter,active\n';
+const customers = twoCustomersCsv;
 const header =
   'invoice_id,customer_id,invoice_date,billed_amount,expected_amount,plan_tier_billed,status';
 const row = (id: string, amount = '100', date = '2026-03-01') =>
