@@ -27,7 +27,7 @@ const refunds = (amountHeader: string) =>
     'R3,C9,2026-03-05,12,service_issue,stripe,'
   ]);
 
-test('import summary: green replace, amber add, red drop; an earlier run is labelled stale', async ({
+test('import summary: green replace, amber add, red drop; an earlier run is labelled stale on Mission Control and Triage', async ({
   page
 }) => {
   await page.goto('/');
@@ -67,6 +67,18 @@ test('import summary: green replace, amber add, red drop; an earlier run is labe
   await expect(stale).toContainText('demo', { ignoreCase: true });
   await expect(stale.getByRole('button', { name: 'Run on the current data' })).toBeEnabled();
   await expect(page.getByRole('table', { name: 'Ranked cases' })).toBeHidden();
+
+  // Triage labels the same run and offers a new one; its cases stay listed to act on.
+  await page.getByRole('link', { name: 'Triage Cases', exact: true }).click();
+  const triageStale = page.getByTestId('stale-run');
+  await expect(triageStale).toContainText('The last run was made on');
+  await expect(triageStale).toContainText('demo', { ignoreCase: true });
+  await expect(
+    page.getByRole('table', { name: 'Cases' }).getByTestId('case-row').first()
+  ).toBeVisible();
+  await triageStale.getByRole('button', { name: 'Run on the current data' }).click();
+  await expect(page.getByTestId('stale-run')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: /^Cases/ })).toBeVisible();
 
   // Red: a replace whose refunds header has a typo drops refunds and says so.
   await page.getByRole('link', { name: 'Settings', exact: true }).click();

@@ -32,16 +32,21 @@ async function problemsOf(file: CsvFile) {
 describe('file-level checks', () => {
   it('an empty file', async () => {
     expect(await problemsOf(fixture('customers_empty.csv'))).toEqual([
-      { file: 'customers_empty.csv', reason: 'file is empty' }
+      { table: 'customers', file: 'customers_empty.csv', reason: 'file is empty' }
     ]);
   });
 
   it('a binary file (NUL bytes) and a file that is not UTF-8', async () => {
     expect(await problemsOf(fixture('invoices_binary.csv'))).toEqual([
-      { file: 'invoices_binary.csv', reason: 'not a text CSV file (it contains NUL bytes)' }
+      {
+        table: 'invoices',
+        file: 'invoices_binary.csv',
+        reason: 'not a text CSV file (it contains NUL bytes)'
+      }
     ]);
     expect(await problemsOf(fixture('customers_latin1.csv'))).toEqual([
       {
+        table: 'customers',
         file: 'customers_latin1.csv',
         line: 2,
         reason:

@@ -42,3 +42,7 @@ export function counts(
 ): Record<string, number> {
   return Object.fromEntries(tables.map((t) => [t.name, t.rowCount]));
 }
+
+/** Two customers (C1, C2): the good table beside a broken file in the trust and corpus tests. */
+export const twoCustomersCsv =
+  'customer_id,customer_name,region,plan_tier,status\nC1,Acme,NA,pro,active\nC2,Beta,EMEA,starter,active\n';

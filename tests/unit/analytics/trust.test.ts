@@ -8,7 +8,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import type { OpsiqError } from '../../../workers/contracts/errors';
 import { AnalyticsService } from '../../../workers/services/analytics-service';
 import { createNodeBindings } from '../../../workers/services/duckdb-node';
-import { makeService } from './harness';
+import { makeService, twoCustomersCsv } from './harness';
 
 let service: AnalyticsService;
 beforeAll(async () => {
@@ -16,8 +16,7 @@ beforeAll(async () => {
   await service.init();
 });
 
-const customers =
-  'customer_id,customer_name,region,plan_tier,status\nC1,Acme,NA,pro,active\nC2,Beta,EMEA,starter,active\n';
+const customers = twoCustomersCsv;
 const invoicesHeader =
   'invoice_id,customer_id,invoice_date,billed_amount,expected_amount,plan_tier_billed,status';
 const refundsHeader = 'refund_id,customer_id,refund_date,amount,reason,processor,linked_payment_id';

@@ -1,6 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import type { ImportProblem } from '../../contracts/analytics';
-import { tableReferences, tableSpec, type TableName } from '../../contracts/tables';
+import {
+  tableReferences,
+  tableSpec,
+  type TableName,
+  type TableReference
+} from '../../contracts/tables';
 import { rowsOf } from './load-table';
 import { ident, literal, shownValue } from './validation-sql';
 
@@ -31,6 +36,13 @@ export interface CrossCheckResult {
   readonly asOfNote: string | undefined;
 }
 
+/**
+ * Rows whose reference matches no row: `(ref, rec, v)`, `ref` indexing `tableReferences`, `rec`
+ * the rowid in the referencing table. Left in place by `crossCheck` for the lookalike check;
+ * the importer drops it.
+ */
+export const danglingTable = '__dangling';
+
 /** The earliest plausible date: billing exports before 1990 are typing errors. */
 export const earliestPlausible = '1990-01-01';
 const yearMs = 365 * 24 * 3600 * 1000;
@@ -47,8 +59,10 @@ export async function crossCheck(
   let omitted = 0;
   const bump = (t: TableName, n: number) => warnings.set(t, (warnings.get(t) ?? 0) + n);
   const byName = new Map(tables.map((t) => [t.name, t]));
+  conn.query(`CREATE OR REPLACE TEMP TABLE ${danglingTable} (ref INTEGER, rec BIGINT, v VARCHAR)`);
+  const pending: { refIndex: number; ref: TableReference; from: CheckedTable }[] = [];
 
-  for (const ref of tableReferences) {
+  for (const [refIndex, ref] of tableReferences.entries()) {
     const from = byName.get(ref.table);
     if (!from?.file || !from.columns.includes(ref.column)) continue;
     const target = byName.get(ref.target);
@@ -70,14 +84,25 @@ export async function crossCheck(
       bump(ref.table, 1);
       continue;
     }
-    const dangling = `FROM ${ident(from.sqlName)} s WHERE s.${col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${ident(target.sqlName)} t WHERE t.${ident(ref.targetColumn)} = s.${col})`;
-    const [count] = rowsOf(conn, `SELECT count(*)::DOUBLE AS n ${dangling}`);
-    const n = Number(count?.n ?? 0);
+    // One anti join per reference, kept in `danglingTable` for the examples and the lookalike
+    // check (only values that match no row can add ids a lookalike could hide among).
+    conn.query(
+      `INSERT INTO ${danglingTable} SELECT ${refIndex}, s.rowid, s.${col} FROM ${ident(from.sqlName)} s ANTI JOIN ${ident(target.sqlName)} t ON t.${ident(ref.targetColumn)} = s.${col} WHERE s.${col} IS NOT NULL`
+    );
+    pending.push({ refIndex, ref, from });
+  }
+  const counts = new Map(
+    rowsOf(conn, `SELECT ref, count(*)::DOUBLE AS n FROM ${danglingTable} GROUP BY ref`).map(
+      (r) => [Number(r.ref), Number(r.n)]
+    )
+  );
+  for (const { refIndex, ref, from } of pending) {
+    const n = counts.get(refIndex) ?? 0;
     if (n === 0) continue;
     bump(ref.table, n);
     const examples = rowsOf(
       conn,
-      `SELECT s.rowid::DOUBLE AS rec, s.${col} AS v ${dangling} ORDER BY s.rowid LIMIT ${limit}`
+      `SELECT rec::DOUBLE AS rec, v FROM ${danglingTable} WHERE ref = ${refIndex} ORDER BY rec LIMIT ${limit}`
     );
     const lines = (await from.linesOf?.(examples.map((e) => Number(e.rec)))) ?? [];
     examples.forEach((e, i) => {

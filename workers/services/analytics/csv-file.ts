@@ -22,8 +22,9 @@ import {
 export const defaultMaxFileBytes = 1024 ** 3;
 /**
  * The CSV one import may bring, all files together. DuckDB-WASM's heap is at most 4 GB; the
- * loaded tables take about 1.4× their CSV size, plus the read's working memory (see
- * README, "How data is stored"). Refused up front rather than failing half-way.
+ * loaded tables take about 0.3× their CSV size (compressed) and the read of a file peaks at
+ * about 2.7× that file (measured, README "How data is stored"), so 1 GB fits with room to
+ * spare. Refused up front rather than failing half-way.
  */
 export const defaultMaxImportBytes = 1024 ** 3;
 
@@ -93,23 +94,33 @@ export async function prepareCsv(
     return reject('not a text CSV file (it contains NUL characters)');
   let content: CsvContent = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   if (contentSize(content) > maxBytes) return reject(tooBig(contentSize(content), maxBytes));
-  const head = await readRange(content, 0, 3);
+  const head = await readRange(content, 0, 256);
+  const notText = notTextKind(head);
+  if (notText) return reject(notText, byNameOf(fileName));
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) content = fromOffset(content, 3);
 
   // One streaming pass: emptiness, NUL bytes, UTF-8 validity and the content digest.
   const scan = await scanContent(content, typeof data !== 'string');
-  if (!scan.hasText) return reject('file is empty');
-  if (scan.hasNul) return reject('not a text CSV file (it contains NUL bytes)');
+  // Named by the file: an empty or binary invoices.csv drops invoices, and the summary says so.
+  const named = byNameOf(fileName);
+  if (!scan.hasText) return reject('file is empty', named);
+  if (scan.hasNul) return reject('not a text CSV file (it contains NUL bytes)', named);
   if (!scan.utf8) {
     const bad = await firstInvalidUtf8(content);
     return reject(
       bad
         ? `not UTF-8 text: line ${bad.line}, byte ${bad.byte.toLocaleString('en')} is 0x${bad.value.toString(16).toUpperCase().padStart(2, '0')}, which UTF-8 does not allow (the file may be Latin-1 or Windows-1252: save it as UTF-8 and load it again)`
         : 'not UTF-8 text (save it as UTF-8 and load it again)',
-      undefined,
+      named,
       bad ? { line: bad.line } : {}
     );
   }
+  if (scan.lf === 0 && scan.crlf === 0 && head.includes(0x0d))
+    return reject(
+      'lines end in CR only (an old Mac format), so the whole file reads as one line: save it with LF or CR LF line ends and load it again',
+      named,
+      { line: 1 }
+    );
   const digest = await scan.digest.digest();
 
   const headerLine = firstLine(await readRange(content, 0, 64 * 1024));
@@ -173,6 +184,38 @@ export async function prepareCsv(
   return reject(
     `line 1: cannot tell which table this file holds: name it after a table (e.g. invoices.csv) or give it the columns of one; ${found}${hint}`
   );
+}
+
+/**
+ * Files that are not UTF-8 text, named by their first bytes: a ZIP archive (an .xlsx workbook is
+ * one) or gzip renamed .csv, and UTF-16 text (with a byte-order mark, or ASCII text with a zero
+ * byte in every other position). Otherwise they would only be "binary (NUL bytes)".
+ */
+export function notTextKind(head: Uint8Array): string | null {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06))
+    return 'not a CSV file: it is a ZIP archive (an .xlsx workbook is one too). Unzip it, or export the sheet as CSV (UTF-8)';
+  if (starts(0x1f, 0x8b)) return 'not a CSV file: it is gzip-compressed. Decompress it first';
+  const utf16 = (order: string, bom: boolean) =>
+    `the file is UTF-16 text (${order}${bom ? ', with a byte-order mark' : ''}), not UTF-8: save it as UTF-8 and load it again`;
+  if (starts(0xff, 0xfe)) return utf16('little-endian', true);
+  if (starts(0xfe, 0xff)) return utf16('big-endian', true);
+  const pairs = Math.floor(Math.min(head.length, 256) / 2);
+  if (pairs >= 2) {
+    let even = 0;
+    let odd = 0;
+    for (let i = 0; i < pairs; i++) {
+      if (head[2 * i] === 0 && head[2 * i + 1] !== 0) even++;
+      if (head[2 * i + 1] === 0 && head[2 * i] !== 0) odd++;
+    }
+    if (odd === pairs) return utf16('little-endian', false);
+    if (even === pairs) return utf16('big-endian', false);
+  }
+  return null;
+}
+
+function byNameOf(fileName: string): TableName | undefined {
+  return tableFromFileName(fileName)?.name;
 }
 
 function tooBig(size: number, max: number): string {

@@ -63,12 +63,17 @@ export function planColumns(csv: AcceptedCsv): ColumnPlan[] {
 /** DuckDB's default `max_line_size`, stated in messages. */
 export const maxLineBytes = 2_097_152;
 
+/** `read_csv`'s buffer: at least one line (`maxLineBytes`). */
+export const readBufferBytes = 4 * maxLineBytes;
+
 /** The `read_csv` options for a planned file (no auto-detection: the contract decides). */
 export function readOptions(csv: AcceptedCsv, plan: readonly ColumnPlan[]): string {
   const columns = plan.map((c) => `${literal(c.raw)}: '${c.readAs}'`).join(', ');
   // Lines ending partly in LF, partly in CR LF are valid CSV; DuckDB's strict parser refuses them.
   const lenient = csv.mixedLineEndings ? ', strict_mode=false' : '';
-  return `header=true, auto_detect=false, columns={${columns}}, delim=${literal(csv.delimiter)}, quote='"', escape='"', max_line_size=${maxLineBytes}${lenient}`;
+  // Read buffers of 8 MB instead of DuckDB's 32 MB: the same speed, and ~100 MB less peak
+  // memory on a large file (DuckDB-WASM's heap never shrinks, so the read's peak stays).
+  return `header=true, auto_detect=false, columns={${columns}}, delim=${literal(csv.delimiter)}, quote='"', escape='"', max_line_size=${maxLineBytes}, buffer_size=${readBufferBytes}${lenient}`;
 }
 
 /** The SELECT list that stores the planned columns: contract columns in contract order, then extras. */
@@ -454,23 +459,30 @@ function collectRowErrors(conn: DuckDBConnection, csv: AcceptedCsv, sql: LoadSql
     'CREATE TEMP TABLE __errs (rec BIGINT, col VARCHAR, kind VARCHAR, val VARCHAR, ref BIGINT)'
   );
   const parts: string[] = [];
-  if (sql.checks.length > 0) {
-    // One scan says whether any row fails; the per-check listing runs only then.
-    const [any] = rowsOf(
-      conn,
-      `SELECT count(*) AS n FROM __load WHERE ${sql.checks.map((c) => `(${c.failing})`).join(' OR ')}`
-    );
-    if (num(any?.n) > 0) parts.push(...rowCheckSql(sql));
-  }
-  for (const c of csv.spec.columns) {
-    if (c.type !== 'id' || !csv.columns.some((h) => h.spec === c)) continue;
+  const ids = csv.spec.columns.filter(
+    (c) => c.type === 'id' && csv.columns.some((h) => h.spec === c)
+  );
+  // One scan says whether any row fails a check and which id columns have duplicates (by
+  // hash: a collision only runs the exact query below, which then finds none); the listing
+  // queries run only then.
+  const probes = [
+    sql.checks.length > 0
+      ? `count(*) FILTER (WHERE ${sql.checks.map((c) => `(${c.failing})`).join(' OR ')})`
+      : '0',
+    // hash(NULL) is not NULL: empty ids are left out explicitly.
+    ...ids.map(
+      (c) =>
+        `count(${ident(c.name)}) - count(DISTINCT hash(${ident(c.name)})) FILTER (WHERE ${ident(c.name)} IS NOT NULL)`
+    )
+  ];
+  const [probe] = rowsOf(
+    conn,
+    `SELECT ${probes.map((p, k) => `(${p})::DOUBLE AS p${k}`).join(', ')} FROM __load`
+  );
+  if (num(probe?.p0) > 0) parts.push(...rowCheckSql(sql));
+  for (const [k, c] of ids.entries()) {
+    if (num(probe?.[`p${k + 1}`]) === 0) continue;
     const v = ident(c.name);
-    // A hash aggregate finds whether there are duplicates at all; the window runs only then.
-    const [dup] = rowsOf(
-      conn,
-      `SELECT count(*) AS n FROM (SELECT ${v} FROM __load WHERE ${v} IS NOT NULL GROUP BY ${v} HAVING count(*) > 1)`
-    );
-    if (num(dup?.n) === 0) continue;
     parts.push(
       `SELECT rec, ${literal(c.name)}, 'duplicate', val, first FROM (SELECT rowid AS rec, ${v} AS val, min(rowid) OVER (PARTITION BY ${v}) AS first FROM __load WHERE ${v} IN (SELECT ${v} FROM __load GROUP BY ${v} HAVING count(*) > 1)) WHERE rec <> first`
     );

@@ -85,7 +85,10 @@ export function checkReason(
     case 'timestamp':
       return `${shown} is not an ISO 8601 date or timestamp (e.g. 2026-02-20 or 2026-02-20 14:45:00)`;
     case 'money':
-      return `${shown} is not a money amount (e.g. 1200.00 or $1,200.00)`;
+      // An accounting negative, "(100.00)", is not turned into -100.00 silently: it is asked for.
+      return value !== null && /^\s*\(.*\)\s*$/.test(value)
+        ? `${shown} is not a money amount: a negative in parentheses is not read (write it as -${value.trim().slice(1, -1).trim()})`
+        : `${shown} is not a money amount (e.g. 1200.00 or $1,200.00)`;
     case 'number':
       return `${shown} is not a number`;
     case 'positive':
