@@ -5,6 +5,9 @@
 // =state) mutates the state worker against its suites. Scope a run while iterating:
 // `npm run test:mutation -- --mutate src/lib/domain/memory.ts`.
 const state = process.env.OPSIQ_MUTATION_SCOPE === 'state';
+// Reports and the incremental file are named by scope, or by OPSIQ_MUTATION_REPORT for a
+// partial run (e.g. one directory), so partial runs keep their results apart.
+const report = process.env.OPSIQ_MUTATION_REPORT ?? (state ? 'state' : 'domain');
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -18,10 +21,10 @@ export default {
   concurrency: 2,
   timeoutMS: 60_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: `reports/mutation/${state ? 'state' : 'domain'}.html` },
-  jsonReporter: { fileName: `reports/mutation/${state ? 'state' : 'domain'}.json` },
+  htmlReporter: { fileName: `reports/mutation/${report}.html` },
+  jsonReporter: { fileName: `reports/mutation/${report}.json` },
   // Re-runs only mutants whose code or tests changed (the file is under the ignored reports/).
-  incrementalFile: `reports/stryker-incremental-${state ? 'state' : 'domain'}.json`,
+  incrementalFile: `reports/stryker-incremental-${report}.json`,
   tempDirName: '.stryker-tmp',
   ignorePatterns: ['build', 'build-*', '.svelte-kit', 'static/vendor', 'test-results', 'reports'],
   thresholds: { high: 90, low: 85, break: null }
