@@ -30,7 +30,7 @@ import { detectors } from '../../src/lib/domain/detectors';
 import type { DetectorContext } from '../../src/lib/domain/detectors/types';
 import { defaultMemoryValues } from '../../src/lib/domain/memory';
 import { tableNames, type TableName } from '../../workers/contracts/tables';
-import { launchChromium } from './browser';
+import { launchChromium, startBenchWorker } from './browser';
 import {
   datasetShape,
   loadLikeApp,
@@ -141,36 +141,12 @@ try {
   await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   // A blank page of the site's origin: the app itself would start a worker of its own.
   await page.goto(`${origin}/__bench/blank.html`);
-  const init = await page.evaluate(
-    async ({ workerUrl, wasmUrl }) => {
-      const worker = new Worker(workerUrl, { type: 'module' });
-      let next = 0;
-      const call = (name: string, ...args: unknown[]) =>
-        new Promise<unknown>((ok, fail) => {
-          const id = `bench-${++next}`;
-          const onMessage = (event: MessageEvent) => {
-            const data = event.data as { id?: string; type: string; value: unknown };
-            if (data.id !== id) return;
-            worker.removeEventListener('message', onMessage);
-            if (data.type === 'HANDLER') fail(new Error(JSON.stringify(data.value)));
-            else ok(data.value);
-          };
-          worker.addEventListener('message', onMessage);
-          worker.postMessage({
-            id,
-            type: 'APPLY',
-            path: [name],
-            argumentList: args.map((value) => ({ type: 'RAW', value }))
-          });
-        });
-      (globalThis as unknown as { benchCall: typeof call }).benchCall = call;
-      return (await call('init', { wasmUrl })) as { duckdbVersion: string };
-    },
-    {
-      workerUrl: `${origin}/_app/immutable/workers/${workerChunk}`,
-      wasmUrl: `${origin}/vendor/${wasmFile}`
-    }
-  );
+  await startBenchWorker(page, `${origin}/_app/immutable/workers/${workerChunk}`);
+  const init = await page.evaluate(async (wasmUrl) => {
+    const call = (globalThis as unknown as { benchCall: (n: string, ...a: unknown[]) => unknown })
+      .benchCall;
+    return (await call('init', { wasmUrl })) as { duckdbVersion: string };
+  }, `${origin}/vendor/${wasmFile}`);
   log(`Chromium ${browser.version()}, worker DuckDB ${init.duckdbVersion}; importing`);
 
   const imported = await page.evaluate(async (names: string[]) => {

@@ -258,6 +258,7 @@ export function guardrailViolation(
 ): string | null {
   const s: MemorySetting = MEMORY_SETTINGS[key];
   if (s.kind === 'boolean') return typeof to === 'boolean' ? null : `${key} is true or false`;
+  // Stryker disable next-line ConditionalExpression: equivalent (Number.isFinite is false for any non-number; typeof narrows the type only)
   if (typeof to !== 'number' || !Number.isFinite(to)) return `${key} must be a number`;
   if (s.integer && !Number.isInteger(to)) return `${key} must be a whole number`;
   if (to < s.min || to > s.max) return `${key} must lie within [${s.min}, ${s.max}]`;

@@ -24,6 +24,7 @@ export class AppState {
     // changed; this tab's own writes update the views that made them.
     this.workspace.subscribe(LearningState.tables, (t) => this.learning.refresh(t));
     this.workspace.subscribe(InvestigationState.tables, (t) => this.investigation.refresh(t));
+    this.workspace.subscribe(LlmState.tables, () => this.llm.refreshCalls(), ['local', 'remote']);
   }
 }
 

@@ -40,7 +40,10 @@ export class DatasetState {
 
   #listen(): void {
     this.#channel = new BroadcastChannel('opsiq-dataset');
-    this.#channel.onmessage = async () => {
+    this.#channel.onmessage = async (event: MessageEvent<{ id?: string | null }>) => {
+      // Another tab made a dataset active: reload it from IndexedDB, unless it is the one
+      // this tab already shows (every import gets a new id).
+      if (event.data?.id && event.data.id === this.status?.id) return;
       const restored = await analyticsWorker().restore();
       if (restored) this.status = restored;
     };

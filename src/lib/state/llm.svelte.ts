@@ -299,9 +299,26 @@ export class LlmState {
     return this.#store(session);
   }
 
+  /** The filter of the call log a view shows now (null: none is shown, nothing to refresh). */
+  #callsShown: ListLlmCallsInput | null = null;
+
   async loadCalls(filter: ListLlmCallsInput = {}): Promise<void> {
+    this.#callsShown = filter;
     this.calls = await stateWorker().listLlmCalls({ limit: 500, ...filter });
   }
+
+  /** The view showing the call log is gone: later writes need not re-read it. */
+  hideCalls(): void {
+    this.#callsShown = null;
+  }
+
+  /** Model calls were stored (this tab or another): re-reads the log only while it is shown. */
+  async refreshCalls(): Promise<void> {
+    if (this.#callsShown !== null) await this.loadCalls(this.#callsShown);
+  }
+
+  /** The table `refreshCalls` reads. */
+  static readonly tables = ['llm_calls'];
 
   /**
    * After a verdict (and the rules' changes): the model's memory proposals, applied through the

@@ -22,6 +22,7 @@ vi.mock('$lib/services/workers', () => ({
 const { WorkspaceState } = await import('../../../src/lib/state/workspace.svelte');
 const { LearningState } = await import('../../../src/lib/state/learning.svelte');
 const { InvestigationState } = await import('../../../src/lib/state/investigation.svelte');
+const { LlmState } = await import('../../../src/lib/state/llm.svelte');
 
 let here: StateService;
 let other: StateService;
@@ -243,5 +244,60 @@ describe('state classes follow the change feed', () => {
     expect(decisions.size).toBe(501);
     expect(decisions.get('underbilling:B0')).toBe('approved');
     expect(await learning.evaluationFeedback()).toHaveLength(501);
+  });
+});
+
+describe('the model-call log follows the change feed', () => {
+  const call = (n: number, purpose = 'test') => ({
+    callId: `call-${n}`,
+    runId: null,
+    purpose,
+    provider: 'custom',
+    model: 'test-model',
+    messages: [{ role: 'user' as const, content: 'ping' }],
+    responseText: '{"ok":true}',
+    latencyMs: 12,
+    promptTokens: 3,
+    completionTokens: 2,
+    validation: 'valid' as const,
+    repairUsed: false,
+    fallbackUsed: false,
+    errorClass: null,
+    note: '',
+    mode: 'json_schema',
+    at: `2026-02-22T10:00:0${n}.000Z`
+  });
+
+  it("another tab's model calls reach the shown log within 2 s, with its filter; a hidden log reads nothing", async () => {
+    const workspace = new WorkspaceState();
+    const llm = new LlmState();
+    workspace.subscribe(LlmState.tables, () => llm.refreshCalls(), ['local', 'remote']);
+    await workspace.start();
+    const reads = vi.spyOn(here, 'listLlmCalls');
+
+    // Not shown: a write reads nothing.
+    await other.saveLlmCalls([call(1)]);
+    await waitFor(() => workspace.seq > 0);
+    await other.setSetting('theme', 'dark');
+    await waitFor(() => workspace.settings['theme'] === 'dark');
+    expect(reads).not.toHaveBeenCalled();
+    expect(llm.calls).toEqual([]);
+
+    // Shown with a filter: the other tab's call of that step arrives, one of another does not.
+    await llm.loadCalls({ purpose: 'test' });
+    expect(llm.calls.map((c) => c.callId)).toEqual(['call-1']);
+    await other.saveLlmCalls([call(2), call(3, 'analyst')]);
+    const ms = await waitFor(() => llm.calls.length === 2);
+    expect(ms).toBeLessThan(2000);
+    expect(llm.calls.map((c) => c.callId).sort()).toEqual(['call-1', 'call-2']);
+    expect(llm.calls.find((c) => c.callId === 'call-2')).toEqual(call(2));
+
+    // Hidden again: later writes read nothing.
+    llm.hideCalls();
+    reads.mockClear();
+    await other.saveLlmCalls([call(4)]);
+    await other.setSetting('theme', 'light');
+    await waitFor(() => workspace.settings['theme'] === 'light');
+    expect(reads).not.toHaveBeenCalled();
   });
 });
