@@ -62,6 +62,7 @@ interface Phases {
   wasmFetch: number;
   compile: number;
   instantiate: number;
+  duckdbOpen: number;
   engineToRestore: number;
   idbRead: number;
   arrowInsert: number;
@@ -74,7 +75,8 @@ const phaseLabels: [keyof Phases, string][] = [
   ['wasmFetch', 'wasm fetch (request → last byte)'],
   ['compile', 'wasm compile (streaming, overlaps the fetch)'],
   ['instantiate', 'wasm instantiate'],
-  ['engineToRestore', 'DuckDB open + restore call'],
+  ['duckdbOpen', 'DuckDB runtime init + open (first wasm calls)'],
+  ['engineToRestore', 'connect, settings → restore starts'],
   ['idbRead', 'IndexedDB read (meta + tables)'],
   ['arrowInsert', 'Arrow insert into DuckDB'],
   ['interactive', '= navigation → usable UI'],
@@ -115,6 +117,7 @@ async function phasesOf(page: Page): Promise<Phases> {
           fetched: wasm?.responseEnd ?? NaN,
           compiled: at('opsiq:wasm:compiled'),
           instantiated: at('opsiq:wasm:instantiated'),
+          opened: at('opsiq:duckdb:opened'),
           restore: meta?.startTime ?? NaN,
           meta: meta?.duration ?? 0,
           idb: sum('opsiq:restore:idb'),
@@ -133,7 +136,8 @@ async function phasesOf(page: Page): Promise<Phases> {
     wasmFetch: (w?.fetched ?? NaN) - (w?.fetch ?? NaN),
     compile: (w?.compiled ?? NaN) - (w?.fetch ?? NaN),
     instantiate: (w?.instantiated ?? NaN) - (w?.compiled ?? NaN),
-    engineToRestore: (w?.restore ?? NaN) - (w?.instantiated ?? NaN),
+    duckdbOpen: (w?.opened ?? NaN) - (w?.instantiated ?? NaN),
+    engineToRestore: (w?.restore ?? NaN) - (w?.opened ?? NaN),
     idbRead: (w?.meta ?? NaN) + (w?.idb ?? NaN),
     arrowInsert: w?.insert ?? NaN
   };

@@ -59,6 +59,8 @@ interface Engine {
 }
 
 const staging = (name: TableName) => `__stg_${name}`;
+/** Engine tasks timed so far (their User Timing entries are cleared every thousand). */
+let measured = 0;
 
 /** DuckDB-WASM over the billing tables: import, persistence, read-only queries. */
 export class AnalyticsService implements AnalyticsApi {
@@ -378,6 +380,11 @@ export class AnalyticsService implements AnalyticsApi {
         return await task(await this.#start(undefined));
       } finally {
         // Every engine task, with how long it queued (DevTools; the probes read it).
+        // Bounded: a long session's thousands of queries must not pile up timing entries.
+        if (++measured % 1000 === 0) {
+          performance.clearMeasures('opsiq:exclusive');
+          performance.clearMeasures('opsiq:query');
+        }
         performance.measure('opsiq:exclusive', {
           start: started,
           detail: { waitMs: started - queued }
