@@ -1,3 +1,5 @@
+// The start-up bench reads this: module fetched and evaluated, the worker is up.
+performance.mark('opsiq:worker:boot');
 import { Comlink } from './contracts/wire';
 import { AnalyticsService } from './services/analytics-service';
 import { AnalystHost } from './services/analyst-host';

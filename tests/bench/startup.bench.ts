@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { serveStatic } from '../support/serve';
+import type { Page } from '@playwright/test';
 import { fmt, launchChromium, requireBuild } from './browser';
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
@@ -51,36 +52,134 @@ function sizes(): void {
   );
 }
 
+/** One start's phases, in ms (page timeline; the worker's marks shifted onto it). */
+interface Phases {
+  interactive: number;
+  ready: number;
+  serviceWorker: number;
+  pageToUi: number;
+  workerBoot: number;
+  wasmFetch: number;
+  compile: number;
+  instantiate: number;
+  duckdbOpen: number;
+  engineToRestore: number;
+  idbRead: number;
+  arrowInsert: number;
+}
+
+const phaseLabels: [keyof Phases, string][] = [
+  ['serviceWorker', 'service worker (navigation request → HTML)'],
+  ['pageToUi', 'page scripts → usable UI'],
+  ['workerBoot', 'analytics worker boot (spawn → module run)'],
+  ['wasmFetch', 'wasm fetch (request → last byte)'],
+  ['compile', 'wasm compile (streaming, overlaps the fetch)'],
+  ['instantiate', 'wasm instantiate'],
+  ['duckdbOpen', 'DuckDB runtime init + open (first wasm calls)'],
+  ['engineToRestore', 'connect, settings → restore starts'],
+  ['idbRead', 'IndexedDB read (meta + tables)'],
+  ['arrowInsert', 'Arrow insert into DuckDB'],
+  ['interactive', '= navigation → usable UI'],
+  ['ready', '= navigation → dataset ready']
+];
+
+async function phasesOf(page: Page): Promise<Phases> {
+  await page.getByTestId('as-of').waitFor({ timeout: 60_000 });
+  const p = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+    return {
+      origin: performance.timeOrigin,
+      workerStart: nav.workerStart,
+      fetchStart: nav.fetchStart,
+      responseEnd: nav.responseEnd,
+      interactive: at('opsiq:interactive'),
+      spawn: at('opsiq:worker:spawn'),
+      ready: at('opsiq:dataset-ready')
+    };
+  });
+  const worker = page.workers().find((w) => w.url().includes('analytics'));
+  const w = worker
+    ? await worker.evaluate(() => {
+        // tsx's keepNames wraps named functions in __name(), which a worker lacks.
+        (globalThis as { __name?: unknown }).__name ??= (f: unknown) => f;
+        const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+        const sum = (name: string) =>
+          performance.getEntriesByName(name).reduce((n, e) => n + e.duration, 0);
+        const wasm = performance
+          .getEntriesByType('resource')
+          .find((e) => e.name.endsWith('.wasm')) as PerformanceResourceTiming | undefined;
+        const meta = performance.getEntriesByName('opsiq:restore:meta')[0];
+        return {
+          origin: performance.timeOrigin,
+          boot: at('opsiq:worker:boot'),
+          fetch: at('opsiq:wasm:fetch'),
+          fetched: wasm?.responseEnd ?? NaN,
+          compiled: at('opsiq:wasm:compiled'),
+          instantiated: at('opsiq:wasm:instantiated'),
+          opened: at('opsiq:duckdb:opened'),
+          restore: meta?.startTime ?? NaN,
+          meta: meta?.duration ?? 0,
+          idb: sum('opsiq:restore:idb'),
+          insert: sum('opsiq:restore:insert')
+        };
+      })
+    : null;
+  const shift = w ? w.origin - p.origin : NaN;
+  const onPage = (t: number | undefined) => (t ?? NaN) + shift;
+  return {
+    interactive: p.interactive,
+    ready: p.ready,
+    serviceWorker: p.workerStart > 0 ? p.responseEnd - p.workerStart : p.responseEnd - p.fetchStart,
+    pageToUi: p.interactive - p.responseEnd,
+    workerBoot: onPage(w?.boot) - p.spawn,
+    wasmFetch: (w?.fetched ?? NaN) - (w?.fetch ?? NaN),
+    compile: (w?.compiled ?? NaN) - (w?.fetch ?? NaN),
+    instantiate: (w?.instantiated ?? NaN) - (w?.compiled ?? NaN),
+    duckdbOpen: (w?.opened ?? NaN) - (w?.instantiated ?? NaN),
+    engineToRestore: (w?.restore ?? NaN) - (w?.opened ?? NaN),
+    idbRead: (w?.meta ?? NaN) + (w?.idb ?? NaN),
+    arrowInsert: w?.insert ?? NaN
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN;
+};
+
 async function startup(): Promise<void> {
   const server = await serveStatic('build');
   const browser = await launchChromium();
+  const reloads = Number(process.env.BENCH_RELOADS ?? 5);
   try {
-    const rows: [string, string, string][] = [];
-    for (let i = 0; i < 2; i++) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      const measure = async (label: string) => {
-        await page.getByTestId('as-of').waitFor({ timeout: 60_000 });
-        const [interactive, ready] = await page.evaluate(() => [
-          performance.getEntriesByName('opsiq:interactive')[0]?.startTime ?? NaN,
-          performance.getEntriesByName('opsiq:dataset-ready')[0]?.startTime ?? NaN
-        ]);
-        rows.push([label, fmt(interactive), fmt(ready)]);
-      };
-      await page.goto(server.url + '/');
-      await measure(`cold #${i + 1} (network, demo CSV import)`);
-      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-      // V8 caches compiled wasm only after it has compiled a module twice, so the third
-      // load is the steady warm start of a returning visitor.
-      for (let n = 1; n <= 3; n++) {
-        await page.reload();
-        await measure(`warm #${i + 1}.${n} (service worker, IndexedDB restore)`);
-      }
-      await context.close();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // tsx (esbuild keepNames) wraps named functions in __name(); the page needs it defined.
+    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+    await page.goto(server.url + '/');
+    const cold = await phasesOf(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const warm: Phases[] = [];
+    for (let n = 1; n <= reloads; n++) {
+      await page.reload();
+      warm.push(await phasesOf(page));
     }
-    console.log('navigation → usable UI / → dataset ready (headless Chromium):');
-    for (const [label, a, b] of rows)
-      console.log(`  ${label.padEnd(48)} ${a.padStart(10)} ${b.padStart(10)}`);
+    await context.close();
+    console.log(
+      `start-up phases on the demo (headless Chromium), ms: cold (network, demo CSV import), then ${reloads} warm reloads (service worker, IndexedDB restore) and their median`
+    );
+    const w = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '—').padStart(6);
+    console.log(
+      `  ${'phase'.padEnd(46)} ${'cold'.padStart(6)} ${warm.map((_, i) => `#${i + 1}`.padStart(6)).join(' ')} ${'median'.padStart(7)}`
+    );
+    for (const [key, label] of phaseLabels)
+      console.log(
+        `  ${label.padEnd(46)} ${w(cold[key])} ${warm.map((p) => w(p[key])).join(' ')} ${w(median(warm.map((p) => p[key])))} `
+      );
+    console.log(
+      `warm start on the demo (median of ${reloads} reloads): usable UI ${fmt(median(warm.map((p) => p.interactive)))}, dataset ready ${fmt(median(warm.map((p) => p.ready)))}`
+    );
   } finally {
     await browser.close();
     await server.close();

@@ -48,6 +48,12 @@ test('each case type shows its picture from its own rows, with the rows as a tab
     const table = chart.getByTestId('case-chart-table');
     if (c.rows !== null) await expect(table.locator('tbody tr'), c.key).toHaveCount(c.rows);
     await expect(table, c.key).toContainText(c.marked);
+    if (c.key.startsWith('refund_spike')) {
+      // The band (expected count up to the spike bar) is visible even when little is expected.
+      const band = await chart.locator('svg rect.band').boundingBox();
+      expect(band?.height ?? 0, 'spike band height in px').toBeGreaterThan(8);
+      await expect(chart.getByRole('img', { name: /flags \d+ or more/ })).toBeVisible();
+    }
     expect(await axe(page), `axe on ${c.key}`).toEqual([]);
     if (process.env.SCREENSHOTS_DIR) {
       await chart.screenshot({

@@ -1,6 +1,6 @@
 import { axe, expect, test, waitForDataset } from './fixtures';
 
-const paths = ['/', '/triage', '/analyst', '/qa-lab', '/settings'];
+const paths = ['/', '/triage', '/analyst', '/qa-lab', '/settings', '/data?table=refunds'];
 const shots = process.env.SCREENSHOTS_DIR;
 
 /** Widest element that pokes out of the viewport, to say what overflows when one does. */
@@ -42,13 +42,47 @@ test('no page scrolls sideways at 1366 or 390 px and axe finds nothing serious',
       await page.setViewportSize({ width, height: 900 });
       for (const path of visits) {
         await page.goto(path);
-        if (path === '/') await expect(page.getByTestId('case-row').first()).toBeVisible();
+        if (path === '/' || path === '/triage')
+          await expect(page.getByTestId('case-row').first()).toBeVisible();
         if (path.includes('case=')) await expect(page.getByTestId('case-detail')).toBeVisible();
         const o = await page.evaluate(overflow);
         expect(
           o.scrollWidth,
           `${path} at ${width} px: ${o.culprits.join(', ')}`
         ).toBeLessThanOrEqual(o.innerWidth);
+        if (path === '/data?table=refunds')
+          await expect(page.getByTestId('data-row').first()).toBeVisible();
+        // Every table stays inside its card: it becomes stacked rows (the cases) or scrolls
+        // inside a box of its own; none spills out.
+        const spills = await page.evaluate(() =>
+          [...document.querySelectorAll('table')]
+            .filter((t) => t.getBoundingClientRect().width > 0)
+            .map((t) => {
+              const box = t.closest('.card, .scroll, .table-wrap, details') ?? document.body;
+              const r = t.getBoundingClientRect();
+              const b = box.getBoundingClientRect();
+              const scrolls = getComputedStyle(box).overflowX !== 'visible';
+              return {
+                label: t.getAttribute('aria-label') ?? t.className,
+                out: !scrolls && r.right > b.right + 1
+              };
+            })
+            .filter((t) => t.out)
+            .map((t) => t.label)
+        );
+        expect(spills, `${path} at ${width} px: tables spilling out of their card`).toEqual([]);
+        if (width === 390 && (path === '/' || path === '/triage')) {
+          // The case table is stacked rows at 390 px: no sideways scroll inside its card either.
+          const fit = await page.evaluate(() =>
+            [...document.querySelectorAll('table.cases')].map((t) => {
+              const card = t.closest('.card') as HTMLElement;
+              return { table: t.scrollWidth, card: card.clientWidth };
+            })
+          );
+          expect(fit.length, path).toBeGreaterThan(0);
+          for (const f of fit)
+            expect(f.table, `${path}: case table in its card`).toBeLessThanOrEqual(f.card);
+        }
         if (scheme === 'light')
           expect(await axe(page), `axe on ${path} at ${width} px`).toEqual([]);
         if (shots) {

@@ -64,6 +64,9 @@ const staging = (name: TableName) => `__stg_${name}`;
 /** The in-memory catalog holding the dataset's tables (compressed, see `#start`). */
 const datasetCatalog = 'opsiq';
 
+/** Engine tasks timed so far (their User Timing entries are cleared every thousand). */
+let measured = 0;
+
 /** DuckDB-WASM over the billing tables: import, persistence, read-only queries. */
 export class AnalyticsService implements AnalyticsApi {
   readonly #deps: AnalyticsDependencies;
@@ -322,17 +325,23 @@ export class AnalyticsService implements AnalyticsApi {
   }
 
   restore(): Promise<DatasetStatus | null> {
+    performance.mark('opsiq:restore:called');
     return this.#exclusive(async ({ conn }) => {
+      const t0 = performance.now();
       const stored = await this.#store.loadActive();
       if (!stored) return null;
+      // Start-up phases for the bench (User Timing): IndexedDB reads, Arrow inserts.
+      performance.measure('opsiq:restore:meta', { start: t0 });
       dropStaging(conn);
       try {
         for (const name of stored.tables) {
           // One table in memory at a time: read, hand to DuckDB, let go.
-          conn.insertArrowFromIPCStream(await stored.readTable(name), {
-            name: staging(name),
-            create: true
-          });
+          const t1 = performance.now();
+          const ipc = await stored.readTable(name);
+          const t2 = performance.now();
+          performance.measure('opsiq:restore:idb', { start: t1, end: t2, detail: name });
+          conn.insertArrowFromIPCStream(ipc, { name: staging(name), create: true });
+          performance.measure('opsiq:restore:insert', { start: t2, detail: name });
           const [row] = rowsOf(conn, `SELECT count(*)::DOUBLE AS n FROM ${ident(staging(name))}`);
           const expected = stored.status.tables.find((t) => t.name === name)?.rowCount;
           if (row?.n !== expected) {
@@ -389,13 +398,26 @@ export class AnalyticsService implements AnalyticsApi {
     const values = parse(queryParamsSchema, params, 'query parameters');
     const rejection = readOnlyRejection(text);
     if (rejection) throw new OpsiqError('query_rejected', rejection);
-    return this.#exclusive(({ conn }) => runReadOnly(conn, text, values));
+    const queued = performance.now();
+    return this.#exclusive(({ conn }) => {
+      const started = performance.now();
+      try {
+        return runReadOnly(conn, text, values);
+      } finally {
+        // User Timing in the worker (DevTools, and the click bench reads it): queue wait vs run.
+        performance.measure('opsiq:query', {
+          start: started,
+          detail: { sql: text.replace(/\s+/g, ' ').slice(0, 120), waitMs: started - queued }
+        });
+      }
+    });
   }
 
   #start(wasmUrl: string | undefined): Promise<Engine> {
     this.#engine ??= (async () => {
       const db = await this.#deps.createBindings({ wasmUrl });
       db.open({});
+      performance.mark('opsiq:duckdb:opened');
       const conn = db.connect();
       // Offline, an extension download hangs: a stray read_json or ::JSON must fail at once.
       conn.query('SET autoload_known_extensions = false; SET autoinstall_known_extensions = false');
@@ -413,7 +435,24 @@ export class AnalyticsService implements AnalyticsApi {
   }
 
   #exclusive<T>(task: (engine: Engine) => Promise<T> | T): Promise<T> {
-    const run = this.#queue.then(async () => task(await this.#start(undefined)));
+    const queued = performance.now();
+    const run = this.#queue.then(async () => {
+      const started = performance.now();
+      try {
+        return await task(await this.#start(undefined));
+      } finally {
+        // Every engine task, with how long it queued (DevTools; the probes read it).
+        // Bounded: a long session's thousands of queries must not pile up timing entries.
+        if (++measured % 1000 === 0) {
+          performance.clearMeasures('opsiq:exclusive');
+          performance.clearMeasures('opsiq:query');
+        }
+        performance.measure('opsiq:exclusive', {
+          start: started,
+          detail: { waitMs: started - queued }
+        });
+      }
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }

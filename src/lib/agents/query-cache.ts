@@ -8,9 +8,22 @@
  * The first "Run Autonomous Investigation" after a reload or an import is slow because DuckDB's
  * code is cold (compiled lazily, tiered up while it runs) and every detector scans the data;
  * `warm` runs the pipeline's queries in idle time so that the click finds them answered.
+ *
+ * With a `ResultStore` the results also outlive the page (IndexedDB): the dataset's id is a
+ * digest of its content and the key names the SQL and its parameters (the memory settings a
+ * detector reads), so the first click after a reload reads the same rows back instead of
+ * scanning a cold engine. A store that fails is skipped: the query runs in DuckDB.
  */
 import type { QueryResult } from '../../../workers/contracts/analytics';
 import type { AnalyticsPort, DatasetStatus, QueryParam } from './ports';
+
+/** Results kept across page loads, by dataset and query. */
+export interface ResultStore {
+  get(datasetId: string, key: string): Promise<QueryResult | undefined>;
+  put(datasetId: string, key: string, result: QueryResult): Promise<void>;
+  /** Forgets every dataset but `datasetId`. */
+  keep(datasetId: string): Promise<void>;
+}
 
 export interface CachingAnalytics extends AnalyticsPort {
   /** Hits and misses since the last reset (the bench and tests read them). */
@@ -20,7 +33,11 @@ export interface CachingAnalytics extends AnalyticsPort {
   clear(): void;
 }
 
-export function cachingAnalytics(inner: AnalyticsPort, maxEntries = 96): CachingAnalytics {
+export function cachingAnalytics(
+  inner: AnalyticsPort,
+  maxEntries = 96,
+  store?: ResultStore
+): CachingAnalytics {
   let datasetId: string | null = null;
   const entries = new Map<string, Promise<QueryResult>>();
   const stats = { hits: 0, misses: 0 };
@@ -41,13 +58,16 @@ export function cachingAnalytics(inner: AnalyticsPort, maxEntries = 96): Caching
       if (id !== datasetId) {
         clear();
         datasetId = id;
+        if (id !== null) void store?.keep(id).catch(() => undefined);
       }
       return status;
     },
     queryWithParams(sql: string, params: QueryParam[]): Promise<QueryResult> {
       // Until a status() names the dataset nothing is known to be stable: no caching.
       if (datasetId === null) return inner.queryWithParams(sql, params);
-      const key = `${datasetId}\u0000${sql}\u0000${JSON.stringify(params)}`;
+      const id = datasetId;
+      const query = `${sql}\u0000${JSON.stringify(params)}`;
+      const key = `${id}\u0000${query}`;
       const hit = entries.get(key);
       if (hit) {
         stats.hits++;
@@ -57,7 +77,18 @@ export function cachingAnalytics(inner: AnalyticsPort, maxEntries = 96): Caching
         return hit;
       }
       stats.misses++;
-      const pending = inner.queryWithParams(sql, params);
+      const run = () => inner.queryWithParams(sql, params);
+      const pending = store
+        ? store.get(id, query).then(
+            (kept) =>
+              kept ??
+              run().then((result) => {
+                void store.put(id, query, result).catch(() => undefined);
+                return result;
+              }),
+            run
+          )
+        : run();
       entries.set(key, pending);
       pending.catch(() => entries.delete(key));
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);

@@ -3,13 +3,16 @@
  * per case type, parameters from the case's entities) and how they become a chart and its data
  * table. Pure: the same case and rows give the same picture.
  *
- * - refund spike: the region's daily refunds over the four weeks before the day, with the usual
- *   range (median ± MAD) as a band and the day marked;
+ * - refund spike: the region's daily refunds over the four weeks before the day, with the count
+ *   model's band (from the expected count up to the smallest count the detector would flag, by
+ *   the case's own rule settings) and the day marked;
  * - underbilling: billed against expected across the customer's invoices;
  * - duplicate refund: the payment and both refunds on one time line;
  * - tier mismatch: the subscription's tier over time against the invoice's billed tier;
  * - manual credit: the credit against the customer's monthly price and earlier credits.
  */
+import { isSpikeCount } from './detectors/refund-spike';
+import { defaultMemoryValues, type MemoryValues } from './memory';
 import type { TriageCase } from './schemas/case';
 
 type Value = string | number | boolean | null;
@@ -127,6 +130,21 @@ export function evidenceQuery(c: TriageCase): EvidenceQuery | null {
   }
 }
 
+/**
+ * The smallest daily count the refund-spike detector would flag at this expected count and
+ * dispersion, with the settings the case's rules report (the memory's defaults for any missing):
+ * the top of the picture's band, so the band shows how far a day may go before it is a spike.
+ */
+export function spikeBar(c: TriageCase, mu: number, phi: number): number {
+  const m: MemoryValues = defaultMemoryValues();
+  for (const r of c.rules)
+    if (Object.hasOwn(m, r.rule) && typeof r.threshold === 'number')
+      (m as Record<string, unknown>)[r.rule] = r.threshold;
+  let n = Math.max(1, Math.ceil(mu));
+  while (n < 1_000_000 && !isSpikeCount(n, mu, phi, m)) n++;
+  return n;
+}
+
 const TIER_ORDER = ['free', 'starter', 'basic', 'pro', 'professional', 'business', 'enterprise'];
 function tierScale(tiers: readonly string[]): string[] {
   const unique = [...new Set(tiers.filter(Boolean))];
@@ -151,18 +169,16 @@ export function evidenceChart(
       const days = Array.from({ length: 29 }, (_, i) =>
         new Date(end - (28 - i) * DAY).toISOString().slice(0, 10)
       );
-      const median = num(c.facts['baseline_median'] ?? null);
-      const mad = num(c.facts['baseline_mad'] ?? null);
+      const mu = num(c.facts['expected_count'] ?? c.facts['baseline_median'] ?? null);
+      const phi = num(c.facts['dispersion'] ?? null);
+      const bar = spikeBar(c, mu, phi);
       const n = byDay.get(day) ?? 0;
       return {
-        label: `Daily refunds in ${c.entities.region ?? 'the region'} over the 4 weeks to ${day}: ${n} on ${day} against a usual ${median} a day (spread ${mad}).`,
+        label: `Daily refunds in ${c.entities.region ?? 'the region'} over the 4 weeks to ${day}: ${n} on ${day} where the count model expects ${mu} a day and flags ${bar} or more.`,
         x: { kind: 'category', labels: days.map((d) => d.slice(5)) },
         y: { label: 'Refunds a day', format: 'count' },
-        band: {
-          name: 'Usual range (median ± MAD)',
-          lo: Math.max(0, median - mad),
-          hi: median + mad
-        },
+        band: { name: `Expected (${mu}) up to the spike bar (${bar})`, lo: mu, hi: bar },
+        rule: { name: 'Expected a day', y: mu },
         bars: {
           name: 'Refunds',
           points: days.map((d, i) => ({ x: i, y: byDay.get(d) ?? 0, highlight: d === day }))

@@ -28,14 +28,13 @@ function client<T>(name: string, create: () => Worker): WorkerClient<T> {
 }
 
 export function analyticsClient(): WorkerClient<AnalyticsApi> {
-  analytics ??= client(
-    'analytics',
-    () =>
-      new Worker(new URL('../../../workers/analytics.worker.ts', import.meta.url), {
-        type: 'module',
-        name: 'opsiq-analytics'
-      })
-  );
+  analytics ??= client('analytics', () => {
+    performance.mark('opsiq:worker:spawn');
+    return new Worker(new URL('../../../workers/analytics.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'opsiq-analytics'
+    });
+  });
   return analytics;
 }
 

@@ -10,6 +10,8 @@ import {
   generatorWorker
 } from '$lib/services/workers';
 
+const noImport = Promise.resolve(false);
+
 export type DatasetPhase = 'idle' | 'booting' | 'loading' | 'generating' | 'ready' | 'error';
 
 /** The active billing dataset in DuckDB-WASM, as the UI sees it. */
@@ -27,6 +29,25 @@ export class DatasetState {
   generation = $state<number | null>(null);
 
   #started: Promise<void> | undefined;
+  /** The user's import (files or generated data) in flight: true when it succeeded. */
+  #userImport: Promise<boolean> = noImport;
+  #userImported = false;
+
+  /** Whether the user has imported a dataset (waiting for one in flight). */
+  async #userImportSucceeded(): Promise<boolean> {
+    await this.#userImport;
+    return this.#userImported;
+  }
+
+  /** Marks the start of a user's import; call the result with whether it succeeded. */
+  #beginUserImport(): (ok: boolean) => void {
+    let settle: (ok: boolean) => void = () => {};
+    this.#userImport = new Promise<boolean>((resolve) => (settle = resolve));
+    return (ok) => {
+      if (ok) this.#userImported = true;
+      settle(ok);
+    };
+  }
   /** Tells other tabs that the active dataset changed, so they reload it from IndexedDB. */
   #channel: BroadcastChannel | undefined;
 
@@ -64,16 +85,27 @@ export class DatasetState {
         if (back) this.status = back;
       });
       const api = analyticsWorker();
-      const info = await api.init({ wasmUrl: assetUrl(__DUCKDB_WASM__) });
+      // The restore is asked for at once, not after init answers: it queues in the worker
+      // behind the engine's start, so no round trip through a busy main thread lies between.
+      const started = api.init({ wasmUrl: assetUrl(__DUCKDB_WASM__) });
+      const early = this.#userImport === noImport ? api.restore() : null;
+      early?.catch(() => undefined);
+      const info = await started;
       this.duckdbVersion = info.duckdbVersion;
       this.#listen();
-      this.activity = 'Restoring your dataset…';
-      const restored = await api.restore();
-      if (restored) {
-        this.status = restored;
-        this.phase = 'ready';
-      } else {
-        await this.loadDemo();
+      // An import chosen while DuckDB was still starting is the newer dataset: restoring the
+      // stored one behind it would read it back from IndexedDB (seconds on large data, which
+      // the first run's monitor step waited for), and loading the demo would replace it. A
+      // failed import leaves the boot to restore as usual.
+      if (!(await this.#userImportSucceeded())) {
+        this.activity = 'Restoring your dataset…';
+        const restored = await (early ?? api.restore());
+        if (restored && !this.#userImported) {
+          this.status = restored;
+          this.phase = 'ready';
+        } else if (!restored && !(await this.#userImportSucceeded())) {
+          await this.loadDemo();
+        }
       }
       // Read by `npm run bench` (navigation → dataset ready); costs nothing otherwise.
       if (this.phase === 'ready') performance.mark('opsiq:dataset-ready');
@@ -112,6 +144,7 @@ export class DatasetState {
     mode: ImportMode = 'replace'
   ): Promise<ImportReport | null> {
     const previousPhase = this.phase;
+    const settled = this.#beginUserImport();
     this.phase = 'loading';
     this.activity = `Checking and loading ${files.length} file${files.length === 1 ? '' : 's'}…`;
     this.error = null;
@@ -127,9 +160,11 @@ export class DatasetState {
       this.lastImport = report;
       this.status = report.status;
       this.phase = 'ready';
+      settled(true);
       this.#announce();
       return report;
     } catch (error) {
+      settled(false);
       this.error = asOpsiqError(error);
       this.errorOrigin = 'import';
       this.phase = this.status ? 'ready' : previousPhase === 'error' ? 'error' : 'ready';
@@ -143,6 +178,7 @@ export class DatasetState {
    */
   async loadSynthetic(input: GenerateInput): Promise<ImportReport | null> {
     this.error = null;
+    const settled = this.#beginUserImport();
     this.phase = 'generating';
     this.generation = 0;
     this.activity = `Generating ${input.scale} data (seed ${input.seed})…`;
@@ -163,9 +199,11 @@ export class DatasetState {
       });
       this.lastImport = report;
       this.status = report.status;
+      settled(true);
       this.#announce();
       return report;
     } catch (error) {
+      settled(false);
       this.error = asOpsiqError(error);
       this.errorOrigin = 'synthetic';
       return null;

@@ -11,6 +11,8 @@ import type { LearningState } from './learning.svelte';
 import type { LlmState } from './llm.svelte';
 import { llmAssessment } from '$lib/agents/reasoning/steps';
 import { analyticsWorker, stateWorker } from '$lib/services/workers';
+import { indexedDbResultStore } from '$lib/services/result-store';
+import { version } from '$app/environment';
 import { asOpsiqError, type OpsiqError } from '$workers/contracts/errors';
 import type {
   ActionEvent,
@@ -54,10 +56,15 @@ export class InvestigationState {
   readonly #llm: LlmState | undefined;
   #abort: AbortController | undefined;
   /** Every run and the idle-time warm-up read the dataset through one result cache. */
-  readonly #analytics = cachingAnalytics({
-    status: () => analyticsWorker().status(),
-    queryWithParams: (sql, params) => analyticsWorker().queryWithParams(sql, params)
-  });
+  readonly #analytics = cachingAnalytics(
+    {
+      status: () => analyticsWorker().status(),
+      queryWithParams: (sql, params) => analyticsWorker().queryWithParams(sql, params)
+    },
+    96,
+    // Kept across reloads: the first click after one reads the rows back (same data, same SQL).
+    typeof indexedDB === 'undefined' ? undefined : indexedDbResultStore(version)
+  );
   #warmedFor = '';
 
   constructor(learning: LearningState, llm?: LlmState) {

@@ -80,3 +80,64 @@ describe('query result cache (real DuckDB)', () => {
     expect(b.rows[0]!['n']).not.toBe(a.rows[0]!['n']);
   });
 });
+
+describe('query results kept across page loads (IndexedDB)', () => {
+  it('a new page reads a run’s rows back from the store; another dataset or build does not', async () => {
+    const { IDBFactory } = await import('fake-indexeddb');
+    const { indexedDbResultStore } = await import('../../../src/lib/services/result-store');
+    const idb = new IDBFactory();
+    const { service } = makeService();
+    await service.importCsv({ name: 'Demo', source: 'demo', files: demoFiles() });
+    const deps = (analytics: ReturnType<typeof counting>['cached']) => ({
+      analytics,
+      state: undefined,
+      clock,
+      orchestrator: undefined
+    });
+    const opts = { memory: undefined, runId: 'r1', onProgress: undefined };
+    const page = (namespace: string) => {
+      const calls = { n: 0 };
+      const cached = cachingAnalytics(
+        {
+          status: () => service.status(),
+          queryWithParams: (sql, params) => {
+            calls.n++;
+            return service.queryWithParams(sql, params);
+          }
+        },
+        96,
+        indexedDbResultStore(namespace, idb)
+      );
+      return { cached, calls };
+    };
+    const first = page('build-1');
+    const a = await runInvestigation(deps(first.cached), opts);
+    expect(first.calls.n).toBeGreaterThan(5);
+    // Writes are fire-and-forget: let them land.
+    await new Promise((r) => setTimeout(r, 50));
+
+    // "After a reload": a fresh cache, same store, same dataset: DuckDB is not asked at all.
+    const second = page('build-1');
+    const b = await runInvestigation(deps(second.cached), opts);
+    expect(second.calls.n).toBe(0);
+    expect(b.cases.map((c) => [c.key, c.estimatedImpact])).toEqual(
+      a.cases.map((c) => [c.key, c.estimatedImpact])
+    );
+
+    // Another memory setting is another parameter: only what changed reaches DuckDB.
+    const memory = {
+      ...defaultMemory(),
+      version: 2,
+      values: { ...defaultMemoryValues(), duplicate_window_hours: 0.25 }
+    };
+    const third = page('build-1');
+    await runInvestigation(deps(third.cached), { ...opts, memory });
+    expect(third.calls.n).toBeGreaterThan(0);
+    expect(third.calls.n).toBeLessThan(first.calls.n);
+
+    // Another build reads nothing the old one stored.
+    const fourth = page('build-2');
+    await runInvestigation(deps(fourth.cached), opts);
+    expect(fourth.calls.n).toBe(first.calls.n);
+  });
+});
