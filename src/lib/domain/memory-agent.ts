@@ -135,11 +135,11 @@ export function learnFromFeedback(memory: Memory, event: FeedbackEvent): MemoryU
   }
 
   if (verdict === 'false_positive') {
-    const narrow = narrowLessons(finding, v);
-    const fresh = narrow.find(
-      (l) =>
-        event.runMemory?.values[l.key] === undefined || event.runMemory.values[l.key] === v[l.key]
-    );
+    // Explained under the memory the finding was judged with: a lesson another verdict of the
+    // same run already taught is not taught again, nor replaced by a global step.
+    const judged = event.runMemory?.values ?? v;
+    const narrow = narrowLessons(finding, judged);
+    const fresh = narrow.find((l) => judged[l.key] === v[l.key]);
     if (narrow.length > 0 && fresh) {
       proposals.push({
         key: fresh.key,

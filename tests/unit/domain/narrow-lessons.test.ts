@@ -129,4 +129,20 @@ describe('a false positive teaches the narrowest change its evidence explains', 
     expect(second.memory.values.spike_min_robust_z).toBe(1);
     expect(second.refused[0]?.reason).toMatch(/rerun/);
   });
+
+  it('a second false positive of a pattern already taught in that run takes no global step', () => {
+    const m = relaxed({ manual_credit_price_is_routine: false });
+    const first = fp(m, credit(true, 900, 1200));
+    const second = learnFromFeedback(first.memory, {
+      verdict: 'false_positive',
+      feedbackId: 'f2',
+      finding: { ...credit(true, 800, 1200), key: 'manual_credit:R2' },
+      runMemory: m
+    });
+    expect(second.memory.values.manual_credit_bar).toBe(200);
+    expect(second.changes.map((c) => c.key)).toEqual([
+      'fp_penalty_manual_credit',
+      'dismissed:manual_credit:R2'
+    ]);
+  });
 });
