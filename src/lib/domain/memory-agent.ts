@@ -174,7 +174,7 @@ export function learnFromFeedback(memory: Memory, event: FeedbackEvent): MemoryU
           key: t.key,
           old,
           new: capped,
-          reason: `${because}: ${t.key} one step less sensitive, ${show(t.key, old)} → ${show(t.key, capped)}.`,
+          reason: `${because}: ${t.key} one step less sensitive, ${show(t.key, old)} → ${show(t.key, capped)} (lesson scope: every ${finding.type.replace('_', ' ')} finding, a global threshold: nothing narrower in its evidence explains it).`,
           source: 'rule',
           feedbackId
         });
