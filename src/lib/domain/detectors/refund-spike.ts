@@ -85,6 +85,11 @@ function build(ctx: DetectorContext) {
   // standard deviations of a count of that rate (+1 for whole refunds): a quiet region's burst of
   // 4 refunds is left out of its neighbours' level, where a median of 0 would keep it.
   const near = (rate: string) => `(${rate} + ?::DOUBLE * sqrt(${rate}) + 1)`;
+  // Each region's own sums s / e beside the dataset's pooled factor pf (itself shrunk toward 1)
+  // and the prior weight a, per weekday or phase.
+  const pooled = (table: string, by: string) =>
+    `SELECT d.*, coalesce((sum(d.s) OVER c + k.a) / nullif(sum(d.e) OVER c + k.a, 0), 1) AS pf, k.a
+      FROM ${table} d, (SELECT ?::DOUBLE AS a) k WINDOW c AS (PARTITION BY d.${by})`;
   const trim = (med: string) => `(${med} + ?::DOUBLE * sqrt(greatest(${med}, 1)) + 1)`;
   const sql = `WITH r AS (
       SELECT r.refund_id, r.refund_date, r.amount::DOUBLE AS amount, r.customer_id, ${note} AS note,
@@ -119,8 +124,7 @@ function build(ctx: DetectorContext) {
         (count(*) FILTER (WHERE g.n <= reg.cap) * reg.rate)::DOUBLE AS e
       FROM grid g JOIN reg USING (region) GROUP BY g.region, g.dow, reg.rate
     ), dowp AS (
-      SELECT d.*, coalesce((sum(d.s) OVER c + k.a) / nullif(sum(d.e) OVER c + k.a, 0), 1) AS pf, k.a
-      FROM dow_s d, (SELECT ?::DOUBLE AS a) k WINDOW c AS (PARTITION BY d.dow)
+      ${pooled('dow_s', 'dow')}
     ), dowf AS (
       SELECT *, ${shrunk('s', 'e', 'dowp')} AS f FROM dowp
     ), phase_s AS (
@@ -130,8 +134,7 @@ function build(ctx: DetectorContext) {
       FROM grid g JOIN reg USING (region) JOIN dowf USING (region, dow)
       GROUP BY g.region, g.phase, reg.rate
     ), phasep AS (
-      SELECT d.*, coalesce((sum(d.s) OVER c + k.a) / nullif(sum(d.e) OVER c + k.a, 0), 1) AS pf, k.a
-      FROM phase_s d, (SELECT ?::DOUBLE AS a) k WINDOW c AS (PARTITION BY d.phase)
+      ${pooled('phase_s', 'phase')}
     ), phasef AS (
       SELECT *, ${shrunk('s', 'e', 'phasep')} AS fp FROM phasep
     ), adj AS (
