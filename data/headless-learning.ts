@@ -8,8 +8,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { caseFromRecord } from '../src/lib/agents/case-records';
 import { defaultMemory, memorySchema, type Memory } from '../src/lib/domain/memory';
-import type { ProposedChange } from '../src/lib/domain/memory-agent';
-import { decisionMap } from '../src/lib/domain/memory-history';
+import { restoreMemory, type ProposedChange } from '../src/lib/domain/memory-agent';
+import {
+  baseMemory,
+  decisionMap,
+  parseStoredMemory,
+  versionsToAppend,
+  type MemoryHead
+} from '../src/lib/domain/memory-history';
 import type { MemoryVersion } from '../workers/contracts/state';
 import type { StateService } from '../workers/services/state-service';
 import { WalStore } from '../workers/services/state/wal-store';
@@ -111,6 +117,33 @@ export async function currentMemory(
     memory: parsed?.success ? { ...parsed.data, version: last?.version ?? 0 } : defaultMemory(),
     stored
   };
+}
+
+/**
+ * `--memory FILE` with a workspace: the file's settings become the workspace's memory, as a
+ * person's edit (a new version after the stored ones, the change per setting recorded), so the
+ * verdicts that follow learn from it. Returns the changes (none when it is already the memory).
+ */
+export async function adoptMemory(
+  state: StateService,
+  target: Memory,
+  reason: string,
+  now: () => string
+): Promise<ProposedChange[]> {
+  const stored = await state.listMemoryVersions();
+  const valid = stored
+    .map((v) => ({ version: v.version, parsed: parseStoredMemory(v.memory, v.version) }))
+    .filter((v) => v.parsed.ok)
+    .at(-1);
+  const head: MemoryHead = {
+    maxVersion: stored.at(-1)?.version ?? null,
+    latestValid:
+      valid && valid.parsed.ok ? { version: valid.version, memory: valid.parsed.memory } : null
+  };
+  const update = restoreMemory(baseMemory(head), target, reason);
+  const versions = versionsToAppend(head, update, now(), 'person', reason);
+  if (versions.length > 0) await state.appendMemoryVersions(versions);
+  return update.changes;
 }
 
 export interface AppliedFeedback {

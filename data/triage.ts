@@ -22,6 +22,7 @@ import { parseMappingFile, type MappingFile } from '../src/lib/domain/mapping/ma
 import { memorySchema } from '../src/lib/domain/memory';
 import { AnalyticsService } from '../workers/services/analytics-service';
 import {
+  adoptMemory,
   applyFeedback,
   loadWorkspace,
   readFeedbackFile,
@@ -167,8 +168,15 @@ if (values.workspace && (await loadWorkspace(stateIdb, STATE_DB, values.workspac
 await state.open();
 const llm = headlessLlmSession(values['llm-base-url'], values['llm-model'], log);
 let decisions: Map<string, 'approved' | 'rejected'> | undefined;
+if (values.workspace && values.memory) {
+  // With a workspace, --memory is the workspace's memory from now on (a person's edit).
+  const set = await adoptMemory(state, memory, `memory set from ${values.memory}`, systemClock.now);
+  log(`memory from ${values.memory}: ${set.length} setting${set.length === 1 ? '' : 's'} changed`);
+  for (const c of set) log(`  ${c.key}: ${String(c.old)} → ${String(c.new)}`);
+}
 if (values.workspace || values.feedback) {
-  // The workspace's memory and standing verdicts, after the feedback file (--memory overrides).
+  // The workspace's memory and standing verdicts, after the feedback file (without a
+  // workspace, --memory overrides).
   const learned = await applyFeedback(state, feedbackItems, systemClock.now);
   for (const a of learned.applied) {
     log(`feedback ${a.key}: ${a.verdict}`);
@@ -177,7 +185,7 @@ if (values.workspace || values.feedback) {
   }
   for (const k of learned.unknown)
     log(`feedback ${k}: no case with this key in the last run, not applied`);
-  if (!values.memory) memory = learned.memory;
+  if (!values.memory || values.workspace) memory = learned.memory;
   decisions = learned.decisions;
   log(`memory version ${memory.version}`);
 }

@@ -6,8 +6,10 @@
  *   growth over the window, holidays at 20 %, data starting mid-month, as-of dates 2025–2027.
  * - Ordinary refund counts are Poisson, and about 3 % of days are set to a busy day in the
  *   rate's tail (tail probability about 2–5 %): a busy day, not a spike.
- * - Planted spikes (outages: refunds within a few hours), one in the first ten days of data and
- *   the smallest a few refunds above a quiet region's rate.
+ * - Planted spikes (outages: refunds within a few hours), one in the first ten days of data, the
+ *   smallest a few refunds above a quiet region's rate, every third one lasting two days.
+ * - Promotion days in busy regions: 1.6 × the usual day, improbable under a count model but under
+ *   the 2× floor a finance team sets. Not anomalies.
  * - Month-end batches on the last business day (moved a day earlier for a holiday), late in the
  *   evening; quarter-end batches at large scale. Not anomalies.
  * - Duplicate refund pairs (anomalies) put on quiet days, where counting the second refund would
@@ -179,6 +181,22 @@ export function generateHardDataset(options: {
     // Nor on a holiday: no count model without the holiday calendar can know its rate.
     if (isHoliday(t)) continue;
     spikeDays.set(`${region}:${iso(t)}`, 1);
+    // Every third outage lasts into the next day: two spikes side by side, each judged without
+    // the other inflating its usual day.
+    if (s % 3 === 2 && d + 1 < days && !isHoliday(t + DAY)) {
+      const next = t + DAY;
+      if (!((region === 'LATAM' || region === 'EMEA') && next === lastBusinessDay(next)))
+        spikeDays.set(`${region}:${iso(next)}`, 1);
+    }
+  }
+  // Promotion days in the busy regions: 1.6 × the usual day, improbable under the count model
+  // when the region is busy enough, but under the original's 2× floor: not a spike.
+  const promotions = new Set<string>();
+  for (let k = 0; k < Math.round(days / 30); k++) {
+    const region = k % 2 === 0 ? 'NA' : 'EMEA';
+    const t = start + rng.int(10, days - 2) * DAY;
+    const key = `${region}:${iso(t)}`;
+    if (!spikeDays.has(key) && !isHoliday(t) && t !== lastBusinessDay(t)) promotions.add(key);
   }
   const rateOf = (region: string, t: number) => {
     const growth = 1 + (0.3 * (t - start)) / (days * DAY);
@@ -194,14 +212,18 @@ export function generateHardDataset(options: {
       const busy = countWithTail(mu, 0.05) - 1;
       let n = Math.min(rng.poisson(mu), busy);
       if (rng.chance(0.03)) n = busy;
-      for (let k = 0; k < n; k++) ordinary(region, t + rng.int(7 * 60, 22 * 60) * 60_000);
       const key = `${region}:${iso(t)}`;
+      if (promotions.has(key)) n = Math.round(1.6 * mu);
+      for (let k = 0; k < n; k++) ordinary(region, t + rng.int(7 * 60, 22 * 60) * 60_000);
       if (spikeDays.has(key)) {
         // An outage clears the floors a finance team sets (4 refunds, 3 above and twice the
-        // usual day) and is improbable for the region (tail probability 0.002 or less).
-        // (with a margin, so the estimated rate's noise does not decide).
-        const floors = Math.max(4, Math.ceil(mu + 3.5), Math.ceil(2.3 * Math.max(mu, 1)) + 1);
-        const size = Math.max(countWithTail(mu, 0.002), floors) + rng.int(0, 2);
+        // usual day) and is improbable for the region (tail probability 0.002 or less), both
+        // against the usual day as the data can show it: the upper end (two standard errors) of
+        // a four-week estimate of the rate, not the generator's own μ, which no reader of the
+        // data knows. A spike that only the generator's μ makes improbable is not labelled one.
+        const seen = mu * (1 + 2 / Math.sqrt(Math.max(28 * mu, 1)));
+        const floors = Math.max(4, Math.ceil(seen + 3.5), Math.ceil(2.3 * Math.max(seen, 1)) + 1);
+        const size = Math.max(countWithTail(seen, 0.002), floors) + rng.int(0, 2);
         const extra = size - n;
         const hour = rng.int(6, 18);
         for (let k = 0; k < Math.max(3, extra); k++)

@@ -35,6 +35,10 @@ test('false positive → memory version → rerun diff → roll back, surviving 
   await expect(change('underbilling_min_gap')).toContainText(
     /\$10 → \$35 — underbilling:INV008 was marked false positive.*\(Memory agent \(rules\)\)/
   );
+  // The lesson's scope, in plain words: nothing narrower explains INV008, so a global step.
+  await expect(change('underbilling_min_gap')).toContainText(
+    'lesson scope: every underbilling finding, a global threshold'
+  );
   await expect(change('fp_penalty_underbilling')).toContainText(
     /0 → 0\.15 — underbilling:INV008 was marked false positive.*\(Memory agent \(rules\)\)/
   );

@@ -14,6 +14,7 @@
  */
 import { stableHash } from './keys';
 import {
+  defaultMemoryValues,
   guardrailViolation,
   MEMORY_SETTINGS,
   memorySchema,
@@ -78,7 +79,10 @@ export function evidenceFingerprint(f: Pick<Finding, 'facts' | 'entities' | 'raw
 export interface FeedbackEvent {
   verdict: Verdict;
   feedbackId: string;
-  finding: Pick<Finding, 'type' | 'key' | 'facts' | 'entities' | 'rawImpact'>;
+  finding: Pick<Finding, 'type' | 'key' | 'facts' | 'entities' | 'rawImpact'> & {
+    /** The finding's rule evidence, from which the narrowest lesson is chosen (when known). */
+    rules?: Finding['rules'];
+  };
   /**
    * The memory the finding's run used. A threshold moves at most one step per run: once it has
    * moved since then, further false positives from the same run only dismiss their findings
@@ -131,7 +135,27 @@ export function learnFromFeedback(memory: Memory, event: FeedbackEvent): MemoryU
   }
 
   if (verdict === 'false_positive') {
-    const t = THRESHOLD_STEPS[finding.type];
+    // Explained under the memory the finding was judged with: a lesson another verdict of the
+    // same run already taught is not taught again, nor replaced by a global step.
+    const judged = event.runMemory?.values ?? v;
+    const narrow = narrowLessons(finding, judged);
+    const fresh = narrow.find((l) => judged[l.key] === v[l.key]);
+    if (narrow.length > 0 && fresh) {
+      proposals.push({
+        key: fresh.key,
+        old: v[fresh.key],
+        new: fresh.value,
+        reason: `${because}: lesson scope: ${fresh.scope}. ${fresh.key} ${String(v[fresh.key])} → ${String(fresh.value)} (only findings of this pattern change; no global threshold step).`,
+        source: 'rule',
+        feedbackId
+      });
+    } else if (narrow.length > 0) {
+      refused.push({
+        key: narrow[0]!.key,
+        reason: `${because}, but ${narrow.map((l) => l.key).join(', ')} already moved a step since that run: rerun to see its effect before moving it again.`
+      });
+    }
+    const t = narrow.length > 0 ? undefined : THRESHOLD_STEPS[finding.type];
     const movedSinceRun =
       t !== undefined &&
       event.runMemory !== undefined &&
@@ -150,7 +174,7 @@ export function learnFromFeedback(memory: Memory, event: FeedbackEvent): MemoryU
           key: t.key,
           old,
           new: capped,
-          reason: `${because}: ${t.key} one step less sensitive, ${show(t.key, old)} → ${show(t.key, capped)}.`,
+          reason: `${because}: ${t.key} one step less sensitive, ${show(t.key, old)} → ${show(t.key, capped)} (lesson scope: every ${finding.type.replace('_', ' ')} finding, a global threshold: nothing narrower in its evidence explains it).`,
           source: 'rule',
           feedbackId
         });
@@ -177,6 +201,107 @@ export function learnFromFeedback(memory: Memory, event: FeedbackEvent): MemoryU
 
   const applied = applyChanges(memory, proposals);
   return { ...applied, refused: [...refused, ...applied.refused] };
+}
+
+/** A narrow lesson: one evidence rule moved toward its default, and the pattern it covers. */
+export interface NarrowLesson {
+  key: MemoryKey;
+  value: number | boolean;
+  /** In plain words: which findings the lesson changes. */
+  scope: string;
+}
+
+/**
+ * The lessons that would have avoided a false positive, narrowest first, chosen from the
+ * finding's evidence: an evidence rule that is looser than its default (switched off or
+ * relaxed) and that this finding would not have passed at the default. Each moves one step
+ * toward the default, never past it. Empty when nothing narrower than the detector's global
+ * threshold explains the finding.
+ */
+export function narrowLessons(finding: FeedbackEvent['finding'], v: MemoryValues): NarrowLesson[] {
+  const d = defaultMemoryValues();
+  const observed = (rule: string) => finding.rules?.find((r) => r.rule === rule)?.observed;
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  const toward = (key: NumberKey): number => {
+    const s = MEMORY_SETTINGS[key];
+    const step = s.kind === 'number' ? s.maxStep : 0;
+    const cur = v[key];
+    return round(cur < d[key] ? Math.min(d[key], cur + step) : Math.max(d[key], cur - step));
+  };
+  const out: NarrowLesson[] = [];
+  if (finding.type === 'underbilling') {
+    const ratio = num(observed('underbilling_min_gap_ratio'));
+    if (
+      ratio !== undefined &&
+      v.underbilling_min_gap_ratio < d.underbilling_min_gap_ratio &&
+      ratio < d.underbilling_min_gap_ratio
+    )
+      out.push({
+        key: 'underbilling_min_gap_ratio',
+        value: toward('underbilling_min_gap_ratio'),
+        scope: `underbilling gaps under ${(d.underbilling_min_gap_ratio * 100).toFixed(0)}% of the expected amount (the materiality bar)`
+      });
+    if (
+      observed('underbilling_prorate_tolerance') === 'first invoice' &&
+      v.underbilling_prorate_tolerance < d.underbilling_prorate_tolerance
+    )
+      out.push({
+        key: 'underbilling_prorate_tolerance',
+        value: toward('underbilling_prorate_tolerance'),
+        scope: 'first invoices within a few dollars of the prorated price'
+      });
+  } else if (finding.type === 'manual_credit') {
+    const amount = num(finding.facts['amount']);
+    const price = num(finding.facts['monthly_price']);
+    const unapproved =
+      finding.rules?.some((r) => r.rule === 'manual_credit_flag_unapproved') ?? false;
+    if (
+      !unapproved &&
+      !v.manual_credit_price_is_routine &&
+      amount !== undefined &&
+      price !== undefined &&
+      amount <= price
+    )
+      out.push({
+        key: 'manual_credit_price_is_routine',
+        value: true,
+        scope: "approved manual credits within the customer's monthly price (routine goodwill)"
+      });
+    if (
+      unapproved &&
+      amount !== undefined &&
+      v.manual_credit_bar < d.manual_credit_bar &&
+      amount <= d.manual_credit_bar
+    )
+      out.push({
+        key: 'manual_credit_bar',
+        value: toward('manual_credit_bar'),
+        scope: `unapproved manual credits of $${d.manual_credit_bar} or less (the unapproved-credit bar)`
+      });
+  } else if (finding.type === 'refund_spike') {
+    const z = num(observed('spike_min_robust_z'));
+    const p = num(observed('spike_max_p'));
+    if (z !== undefined && v.spike_min_robust_z < d.spike_min_robust_z && z < d.spike_min_robust_z)
+      out.push({
+        key: 'spike_min_robust_z',
+        value: toward('spike_min_robust_z'),
+        scope: `region-days less than ${d.spike_min_robust_z} standard deviations above the region's own expected day (its baseline)`
+      });
+    if (p !== undefined && v.spike_max_p > d.spike_max_p && p > d.spike_max_p)
+      out.push({
+        key: 'spike_max_p',
+        value: toward('spike_max_p'),
+        scope: `region-days not rarer than ${d.spike_max_p} under the region's own count model (its baseline)`
+      });
+    if (out.length === 0 && v.spike_recurring_min_other_months > d.spike_recurring_min_other_months)
+      out.push({
+        key: 'spike_recurring_min_other_months',
+        value: toward('spike_recurring_min_other_months'),
+        scope:
+          'peaks that recur on the same calendar day (month end, business day, weekday of the month) in other months'
+      });
+  }
+  return out;
 }
 
 /**

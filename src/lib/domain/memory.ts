@@ -122,12 +122,12 @@ export const MEMORY_SETTINGS = {
     "Shrinkage: the level borrows this many days' worth of the region's whole-period rate, so a short history is judged too.",
     true
   ),
-  spike_weekday_prior_days: num(
-    4,
+  spike_shape_prior_refunds: num(
+    20,
     0,
-    60,
-    4,
-    "Weekday shape: each weekday's factor is shrunk toward 1 with this many days' weight.",
+    500,
+    20,
+    "Calendar shape: a region's weekday and month-phase factors are shrunk toward the whole dataset's with this many refunds' weight, so a quiet region borrows the shape it cannot measure.",
     true
   ),
   spike_trim_sd: num(

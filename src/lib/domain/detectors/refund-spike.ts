@@ -5,14 +5,18 @@
  * - Counts: refunds per region and day, manual credits left out (they are their own detector's
  *   business) and every day from the data's first refund to the as-of date on the grid.
  * - Calendar shape: per region and weekday, then per phase of the month (its first three days,
- *   its last three, the rest: billing runs make month starts busier), the trimmed counts over the
- *   whole period against the region's trimmed mean, shrunk toward 1 with
- *   `spike_weekday_prior_days` days of weight.
+ *   its last three, the rest: billing runs make month starts busier), the counts over the whole
+ *   period against the region's rate, both without the days above the trim (spikes and recurring
+ *   batches are judged, not averaged into the shape) (a Gamma–Poisson estimate), shrunk toward the
+ *   whole dataset's factor (itself shrunk toward 1 the same way) with `spike_shape_prior_refunds`
+ *   refunds of weight: a busy region
+ *   keeps its own shape, a quiet one (a few refunds per weekday) borrows the dataset's.
  * - Level: a trimmed mean of the weekday-adjusted counts over the `spike_baseline_days` days around
- *   the day, half before and half after, the day itself left out; days above median +
- *   `spike_trim_sd`·√median + 1 are left out, so spikes and batches do not inflate it; shrunk
- *   toward the region's whole-period trimmed rate with
- *   `spike_prior_days` days of weight: a region with a short history borrows the rest.
+ *   the day, half before and half after, the day itself left out; days above the window's mean
+ *   rate λ + `spike_trim_sd`·√λ + 1 are left out, so spikes and batches do not inflate it; shrunk
+ *   toward the region's trimmed rate over three times that window
+ *   (the whole period when shorter) with `spike_prior_days` days of weight: a region with a short
+ *   history borrows the rest, a growing one borrows a rate of its own time.
  *   Expected count μ = level × weekday factor × phase factor.
  * - Dispersion: φ of a negative binomial (variance μ + φμ²), by moments over the region's days
  *   within the trim (peaks and batches left out), used only when Pearson's statistic shows
@@ -58,6 +62,12 @@ type Row = SpikeRow & { p?: number; recurring?: { anchor: string; months: number
 const NOTES_PER_SPIKE = 8;
 /** A month's first and last this many days form its start and end phases (payday, billing runs). */
 const PHASE_DAYS = 3;
+/**
+ * The level's prior: the region's rate over this many times the baseline window around the day
+ * (its trimmed days), not the whole period, so a growing or shrinking region's early and late
+ * days borrow a rate of their own time.
+ */
+const WIDE = 3;
 /** Days of a region's own history before its dispersion is estimated from it. */
 const MIN_DISPERSION_HISTORY = 7;
 
@@ -67,6 +77,19 @@ function build(ctx: DetectorContext) {
   // The window is centred on the day (half before, half after, the day itself left out): a
   // retrospective judgement uses the days around it, so the data's first weeks are judged too.
   const H = frameRows(Math.max(1, Math.round(m.spike_baseline_days / 2)));
+  // A Gamma–Poisson shape factor: own count s over own expectation e, with `a` refunds' weight
+  // of the pooled factor pf.
+  const shrunk = (sum: string, e: string, t: string) =>
+    `coalesce((${sum} + ${t}.a * ${t}.pf) / nullif(${e} + ${t}.a, 0), ${t}.pf)`;
+  // The level's trim around a rate: its mean over the window's ordinary days, plus the trim's
+  // standard deviations of a count of that rate (+1 for whole refunds): a quiet region's burst of
+  // 4 refunds is left out of its neighbours' level, where a median of 0 would keep it.
+  const near = (rate: string) => `(${rate} + ?::DOUBLE * sqrt(${rate}) + 1)`;
+  // Each region's own sums s / e beside the dataset's pooled factor pf (itself shrunk toward 1)
+  // and the prior weight a, per weekday or phase.
+  const pooled = (table: string, by: string) =>
+    `SELECT d.*, coalesce((sum(d.s) OVER c + k.a) / nullif(sum(d.e) OVER c + k.a, 0), 1) AS pf, k.a
+      FROM ${table} d, (SELECT ?::DOUBLE AS a) k WINDOW c AS (PARTITION BY d.${by})`;
   const trim = (med: string) => `(${med} + ?::DOUBLE * sqrt(greatest(${med}, 1)) + 1)`;
   const sql = `WITH r AS (
       SELECT r.refund_id, r.refund_date, r.amount::DOUBLE AS amount, r.customer_id, ${note} AS note,
@@ -93,38 +116,63 @@ function build(ctx: DetectorContext) {
     ), reg_med AS (
       SELECT region, median(n)::DOUBLE AS med FROM grid GROUP BY region
     ), reg AS (
-      SELECT g.region, avg(least(g.n, ${trim('m.med')}))::DOUBLE AS rate, any_value(${trim('m.med')}) AS cap
+      SELECT g.region, avg(g.n) FILTER (WHERE g.n <= ${trim('m.med')})::DOUBLE AS rate,
+        any_value(${trim('m.med')}) AS cap
       FROM grid g JOIN reg_med m USING (region) GROUP BY g.region
-    ), dowf AS (
-      SELECT g.region, g.dow, CASE WHEN reg.rate > 0
-          THEN (sum(least(g.n, reg.cap)) + ?::DOUBLE * reg.rate) / ((count(*) + ?::DOUBLE) * reg.rate)
-          ELSE 1 END::DOUBLE AS f
+    ), dow_s AS (
+      SELECT g.region, g.dow, coalesce(sum(g.n) FILTER (WHERE g.n <= reg.cap), 0)::DOUBLE AS s,
+        (count(*) FILTER (WHERE g.n <= reg.cap) * reg.rate)::DOUBLE AS e
       FROM grid g JOIN reg USING (region) GROUP BY g.region, g.dow, reg.rate
-    ), phasef AS (
-      SELECT g.region, g.phase, CASE WHEN reg.rate > 0
-          THEN (sum(least(g.n / dowf.f, reg.cap)) + ?::DOUBLE * reg.rate) / ((count(*) + ?::DOUBLE) * reg.rate)
-          ELSE 1 END::DOUBLE AS fp
+    ), dowp AS (
+      ${pooled('dow_s', 'dow')}
+    ), dowf AS (
+      SELECT *, ${shrunk('s', 'e', 'dowp')} AS f FROM dowp
+    ), phase_s AS (
+      SELECT g.region, g.phase,
+        coalesce(sum(g.n / greatest(dowf.f, 0.01)) FILTER (WHERE g.n <= reg.cap), 0)::DOUBLE AS s,
+        (count(*) FILTER (WHERE g.n <= reg.cap) * reg.rate)::DOUBLE AS e
       FROM grid g JOIN reg USING (region) JOIN dowf USING (region, dow)
       GROUP BY g.region, g.phase, reg.rate
+    ), phasep AS (
+      ${pooled('phase_s', 'phase')}
+    ), phasef AS (
+      SELECT *, ${shrunk('s', 'e', 'phasep')} AS fp FROM phasep
     ), adj AS (
-      SELECT g.*, dowf.f * phasef.fp AS f, g.n / (dowf.f * phasef.fp) AS z
-      FROM grid g JOIN dowf USING (region, dow) JOIN phasef USING (region, phase)
+      -- f shapes the neighbours' counts for the level; f_own, the day's own expectation, is the
+      -- same estimate without the day itself (leave-one-out), so a peak never raises its own bar.
+      SELECT g.*, reg.cap, greatest(dowf.f * phasef.fp, 0.01) AS f,
+        g.n / greatest(dowf.f * phasef.fp, 0.01) AS z,
+        greatest(${shrunk('dowf.s - o.n', 'dowf.e - o.e', 'dowf')}
+          * ${shrunk('phasef.s - o.n / greatest(dowf.f, 0.01)', 'phasef.e - o.e', 'phasef')}, 0.01) AS f_own,
+        dowf.e - o.e + dowf.a AS dow_w, phasef.e - o.e + phasef.a AS phase_w
+      FROM grid g JOIN reg USING (region) JOIN dowf USING (region, dow)
+      JOIN phasef USING (region, phase),
+      LATERAL (SELECT CASE WHEN g.n <= reg.cap THEN g.n ELSE 0 END AS n,
+        CASE WHEN g.n <= reg.cap THEN reg.rate ELSE 0 END AS e) o
     ), med AS (
-      SELECT *, coalesce(median(z) OVER w, 0)::DOUBLE AS wmed, count(*) OVER w AS history
+      SELECT *, coalesce(avg(z) FILTER (WHERE n <= cap) OVER w, 0)::DOUBLE AS wmean,
+        count(*) OVER w AS history,
+        avg(z) FILTER (WHERE n <= cap) OVER wide AS wide_rate
       FROM adj WINDOW w AS (PARTITION BY region ORDER BY day
-        ROWS BETWEEN ${H} PRECEDING AND ${H} FOLLOWING EXCLUDE CURRENT ROW)
+        ROWS BETWEEN ${H} PRECEDING AND ${H} FOLLOWING EXCLUDE CURRENT ROW),
+        wide AS (PARTITION BY region ORDER BY day
+        ROWS BETWEEN ${WIDE * H} PRECEDING AND ${WIDE * H} FOLLOWING EXCLUDE CURRENT ROW)
     ), lvl AS (
-      SELECT a.region, a.day, coalesce(sum(h.z) FILTER (WHERE h.z <= ${trim('a.wmed')}), 0)::DOUBLE AS s,
-        count(h.z) FILTER (WHERE h.z <= ${trim('a.wmed')}) AS kept
+      SELECT a.region, a.day, coalesce(sum(h.z) FILTER (WHERE h.z <= ${near('a.wmean')}), 0)::DOUBLE AS s,
+        count(h.z) FILTER (WHERE h.z <= ${near('a.wmean')}) AS kept
       FROM med a LEFT JOIN adj h ON h.region = a.region AND h.day >= a.day - ${H} AND h.day <= a.day + ${H}
         AND h.day <> a.day
       GROUP BY a.region, a.day
     ), scored AS (
-      SELECT m.region, m.day, m.n, m.amount, m.hod, m.f, m.history,
-        ((l.s + ?::DOUBLE * reg.rate) / greatest(l.kept + ?::DOUBLE, 1))::DOUBLE AS level
+      SELECT m.region, m.day, m.n, m.amount, m.hod, m.f_own AS f, m.history, m.dow_w, m.phase_w,
+        (l.s + ?::DOUBLE * coalesce(m.wide_rate, reg.rate))::DOUBLE AS level_w, greatest(l.kept + ?::DOUBLE, 1) AS level_days
       FROM med m JOIN lvl l USING (region, day) JOIN reg USING (region)
     ), expected AS (
-      SELECT *, level * f AS mu FROM scored
+      -- μ is an estimate: its relative variance, 1 / (refunds behind each factor), summed, is
+      -- the dispersion of the Gamma–Poisson predictive count, so a thin estimate asks for more.
+      SELECT *, level_w / level_days AS level, level_w / level_days * f AS mu,
+        1 / greatest(level_w, 1) + 1 / greatest(dow_w, 1) + 1 / greatest(phase_w, 1) AS est
+      FROM scored
     ), disp AS (
       -- Overdispersion only when the data show it: Pearson's statistic above its Poisson mean by
       -- two standard deviations (χ² with one degree of freedom per day).
@@ -133,10 +181,11 @@ function build(ctx: DetectorContext) {
         THEN least(?::DOUBLE, greatest(0, coalesce(
           sum(power(e.n - e.mu, 2) - e.mu) / nullif(sum(e.mu * e.mu), 0), 0)))
         ELSE 0 END::DOUBLE AS phi
-      FROM expected e WHERE e.history >= ${MIN_DISPERSION_HISTORY} AND e.n <= ${trim('e.mu')}
+      FROM expected e WHERE e.history >= ${MIN_DISPERSION_HISTORY} AND e.n <= e.mu + ?::DOUBLE * sqrt(e.mu) + 1
       GROUP BY e.region
     ), peaks AS (
-      SELECT e.*, coalesce(d.phi, 0)::DOUBLE AS phi FROM expected e LEFT JOIN disp d USING (region)
+      SELECT e.*, (coalesce(d.phi, 0) + e.est)::DOUBLE AS phi
+      FROM expected e LEFT JOIN disp d USING (region)
       WHERE e.n >= ?::DOUBLE AND e.n - e.mu >= ?::DOUBLE AND e.n > ?::DOUBLE * greatest(e.mu, 1)
     )
     SELECT p.region, strftime(p.day, '%Y-%m-%d') AS day, p.n, p.amount, p.mu, p.level,
@@ -154,10 +203,8 @@ function build(ctx: DetectorContext) {
       ctx.asOf,
       m.spike_trim_sd,
       m.spike_trim_sd,
-      m.spike_weekday_prior_days,
-      m.spike_weekday_prior_days,
-      m.spike_weekday_prior_days,
-      m.spike_weekday_prior_days,
+      m.spike_shape_prior_refunds,
+      m.spike_shape_prior_refunds,
       m.spike_trim_sd,
       m.spike_trim_sd,
       m.spike_prior_days,

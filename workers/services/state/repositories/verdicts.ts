@@ -5,7 +5,7 @@ import { OpsiqError } from '../../../contracts/errors';
 import { defaultMemory } from '../../../../src/lib/domain/memory';
 import { learnFromFeedback, type MemoryUpdate } from '../../../../src/lib/domain/memory-agent';
 import { baseMemory, versionsToAppend } from '../../../../src/lib/domain/memory-history';
-import { anomalyTypeSchema } from '../../../../src/lib/domain/schemas/finding';
+import { anomalyTypeSchema, ruleHitSchema } from '../../../../src/lib/domain/schemas/finding';
 import { fromJson, queryRows, type Statement } from '../sql';
 import { giveFeedbackSql } from './feedback';
 import { memoryAt, readMemoryHead } from './memory';
@@ -13,7 +13,8 @@ import { memoryAt, readMemoryHead } from './memory';
 const factsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 const storedFindingSchema = z.object({
   facts: factsSchema.catch({}),
-  rawImpact: z.number().optional().catch(undefined)
+  rawImpact: z.number().optional().catch(undefined),
+  rules: z.array(ruleHitSchema).optional().catch(undefined)
 });
 
 const statusOf = {
@@ -60,7 +61,8 @@ export function giveVerdictPlan(
         key: String(row['key']),
         facts: evidence.facts,
         entities: typeof entities === 'object' && entities !== null ? entities : {},
-        rawImpact: evidence.rawImpact ?? Number(row['estimated_impact'])
+        rawImpact: evidence.rawImpact ?? Number(row['estimated_impact']),
+        ...(evidence.rules ? { rules: evidence.rules } : {})
       },
       runMemory
     });
