@@ -258,7 +258,7 @@ describe('case evidence over real DuckDB rows', async () => {
     );
   });
 
-  it('refund spike: 29 days of the region’s refunds, the day marked, the usual range as a band', async () => {
+  it('refund spike: 29 days of the region’s refunds, the day marked, the count model’s band', async () => {
     const c = kase(
       'refund_spike',
       { region: 'EMEA' },
@@ -269,26 +269,29 @@ describe('case evidence over real DuckDB rows', async () => {
     expect(rows).toEqual([{ day: '2026-02-16', n: 2, amount: 98 }]);
     const chart = evidenceChart(c, rows)!;
     expect(chart.label).toBe(
-      'Daily refunds in EMEA over the 4 weeks to 2026-02-16: 2 on 2026-02-16 against a usual 1 a day (spread 2).'
+      'Daily refunds in EMEA over the 4 weeks to 2026-02-16: 2 on 2026-02-16 where the count model expects 1 a day and flags 5 or more.'
     );
     expect(chart.x.labels).toHaveLength(29);
     expect(chart.x.labels?.[0]).toBe('01-19');
     expect(chart.x.labels?.at(-1)).toBe('02-16');
-    expect(chart.band).toEqual({ name: 'Usual range (median ± MAD)', lo: 0, hi: 3 });
+    // From the expected count up to the smallest count the detector flags (default settings).
+    expect(chart.band).toEqual({ name: 'Expected (1) up to the spike bar (5)', lo: 1, hi: 5 });
     expect(chart.bars?.points.at(-1)).toEqual({ x: 28, y: 2, highlight: true });
     expect(chart.bars?.points[0]).toEqual({ x: 0, y: 0, highlight: false });
     expect(chart.table.caption).toBe('Refunds a day in EMEA');
     expect(chart.table.headings).toEqual(['Day', 'Refunds', 'Amount']);
     expect(chart.table.rows.at(-1)).toEqual(['2026-02-16 (the spike)', '2', '$98.00']);
     expect(chart.table.rows[0]).toEqual(['2026-01-19', '0', '$0.00']);
-    // The day may come from the entities; the band's floor is zero only when median < MAD.
+    // The day may come from the entities; a busier region's bar is higher.
     const byEntity = kase(
       'refund_spike',
       { region: 'EMEA', date: '2026-02-16T00:00:00Z' },
       { baseline_median: 5, baseline_mad: 2 }
     );
     expect(evidenceQuery(byEntity)?.params).toEqual(['EMEA', '2026-02-16', '2026-02-16']);
-    expect(evidenceChart(byEntity, rows)!.band).toMatchObject({ lo: 3, hi: 7 });
+    const busier = evidenceChart(byEntity, rows)!.band!;
+    expect(busier.lo).toBe(5);
+    expect(busier.hi).toBeGreaterThan(5 + 3);
   });
 
   it('a case that names too little has no query, and no rows give no chart', () => {
