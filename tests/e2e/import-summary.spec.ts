@@ -54,6 +54,14 @@ test('import summary: green replace, amber add, red drop; an earlier run is labe
   await expect(summary).toContainText('kept from before: customers, invoices');
   const problems = page.getByTestId('import-problem');
   await expect(problems.filter({ hasText: 'oops' })).toContainText('amount');
+  // The problems download as a CSV a person can work through.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download the problems (CSV)' }).click();
+  const file = await (await download).path();
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(file, 'utf8');
+  expect(text.split('\n')[0]).toBe('file,line,column,severity,reason,technical');
+  expect(text).toMatch(/refunds\.csv,3,amount,error,.*oops/);
   await expect(
     problems.filter({ hasText: '"C9" is not among the loaded customers' })
   ).toContainText('4');

@@ -135,3 +135,25 @@ export function toExportCsv(cases: readonly TriageCase[]): string {
   });
   return `${[CSV_COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;
 }
+
+/**
+ * An import's problems as CSV, for the person who fixes the export: file, physical line,
+ * column, severity and reason (the engine's message last). Cells that a spreadsheet would run
+ * as a formula are neutralised, since file names and values come from the data.
+ */
+export function problemsCsv(
+  problems: readonly {
+    file: string;
+    line?: number | undefined;
+    column?: string | undefined;
+    reason: string;
+    severity?: 'error' | 'warning' | undefined;
+    technical?: string | undefined;
+  }[]
+): string {
+  const header = ['file', 'line', 'column', 'severity', 'reason', 'technical'];
+  const rows = problems.map((p) =>
+    [p.file, p.line, p.column, p.severity ?? 'error', p.reason, p.technical].map(csvCell).join(',')
+  );
+  return `${[header.join(','), ...rows].join('\n')}\n`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toExportCsv, toExportJson } from '../../../src/lib/domain/export';
+import { csvCell, problemsCsv, toExportCsv, toExportJson } from '../../../src/lib/domain/export';
 import { defaultMemoryValues } from '../../../src/lib/domain/memory';
 import type { TriageCase } from '../../../src/lib/domain/schemas/case';
 import { scoreFinding } from '../../../src/lib/domain/scoring';
@@ -73,5 +73,25 @@ describe('export', () => {
     const [header, row] = toExportCsv([sample]).split('\r\n');
     expect(header?.startsWith('case_id,key,run_id,title')).toBe(true);
     expect(row).toContain(",'=cmd|calc,");
+  });
+});
+
+describe('an import’s problems as CSV', () => {
+  it('one row a problem, formula-looking cells neutralised, commas and quotes quoted', () => {
+    const text = problemsCsv([
+      {
+        file: 'unified_payments.csv',
+        line: 5,
+        column: 'Amount',
+        reason: '"49.OO" is not a money amount'
+      },
+      { file: '=HYPERLINK("x")', reason: 'file is empty', severity: 'warning' }
+    ]);
+    expect(text.split('\n')).toEqual([
+      'file,line,column,severity,reason,technical',
+      'unified_payments.csv,5,Amount,error,"""49.OO"" is not a money amount",',
+      '"\'=HYPERLINK(""x"")",,,warning,file is empty,',
+      ''
+    ]);
   });
 });
