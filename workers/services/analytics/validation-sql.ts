@@ -6,13 +6,8 @@ import type { ColumnSpec } from '../../contracts/tables';
  * stored. Only core DuckDB functions: no extension (ICU, JSON) may be needed offline.
  */
 
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
+// Quoting lives once, in the domain (the mapping and the analyst quote the same way).
+export { ident, literal } from '../../../src/lib/domain/sql-text';
 
 /** Trimmed cell, empty → NULL. */
 function cell(raw: string): string {

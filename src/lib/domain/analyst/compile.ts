@@ -1,6 +1,7 @@
 import { dimensionExpr, dimensions, metrics, type Aggregate, type MetricDef } from './catalog';
 import type { Filter, SemanticQuery, Window } from './query';
 import { previousWindow, resolveWindow, type DateSpan } from './windows';
+import { literal } from '../sql-text';
 
 export interface CompiledQuery {
   readonly sql: string;
@@ -14,9 +15,7 @@ export interface CompiledQuery {
 
 export class CompileError extends Error {}
 
-export function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
+export { literal };
 
 function aggregateSql(agg: Aggregate, cond: string | null, scale = 1): string {
   const filter = (extra: string | null) => {
